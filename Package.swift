@@ -1,0 +1,55 @@
+// swift-tools-version:6.0
+// NLPKit: tokenizers, a tensor + autograd core on OpenBLAS, models, training, and the `nlp` command.
+// Layers (dependencies point down only): nlp → NLPKit → NLPTraining → NLPModels → NLPTensor → CBLAS;
+// NLPTokenizers → CUtf8proc, CICUShim stands alone so that tokenization pulls in no tensor code.
+import PackageDescription
+
+// Swift emits baseline SSE2 on x86_64 unless told the CPU; the hand-written kernels need AVX2/FMA.
+// Haswell's set is the portable AVX2+FMA level (swiftc rejects "x86-64-v3").
+#if arch(x86_64)
+let vectorISA: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release))]
+#else
+let vectorISA: [SwiftSetting] = []
+#endif
+
+let package = Package(
+    name: "NLPKit",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "NLPKit", targets: ["NLPKit"]),
+        .library(name: "NLPTokenizers", targets: ["NLPTokenizers"]),
+        .library(name: "NLPTensor", targets: ["NLPTensor"]),
+        .library(name: "NLPModels", targets: ["NLPModels"]),
+        .library(name: "NLPTraining", targets: ["NLPTraining"]),
+        .executable(name: "nlp", targets: ["nlp"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System C libraries (Debian: libopenblas-dev, libutf8proc-dev, libicu-dev).
+        .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CUtf8proc", providers: [.apt(["libutf8proc-dev"])]),
+        // ICU behind a plain C target: Swift sees no ICU type (see icushim.h for why).
+        .target(name: "CICUShim", linkerSettings: [.linkedLibrary("icuuc")]),
+
+        // Library layers.
+        .target(name: "NLPTensor", dependencies: ["CBLAS"], swiftSettings: vectorISA),
+        .target(name: "NLPTokenizers", dependencies: ["CUtf8proc", "CICUShim"], swiftSettings: vectorISA),
+        .target(name: "NLPModels", dependencies: ["NLPTensor", "NLPTokenizers"], swiftSettings: vectorISA),
+        .target(name: "NLPTraining", dependencies: ["NLPTensor", "NLPModels", "NLPTokenizers"], swiftSettings: vectorISA),
+        .target(name: "NLPKit", dependencies: ["NLPTensor", "NLPTokenizers", "NLPModels", "NLPTraining"]),
+
+        // The command line tool and the benchmark driver used by `make bench`.
+        .executableTarget(name: "nlp", dependencies: [
+            "NLPKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "nlp-bench", dependencies: ["NLPKit", "CBLAS"], path: "Sources/NLPBench",
+                          swiftSettings: vectorISA),
+
+        // Tests, one target per module.
+        .testTarget(name: "NLPTensorTests", dependencies: ["NLPTensor", "NLPTraining"]),
+        .testTarget(name: "NLPTokenizersTests", dependencies: ["NLPTokenizers"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

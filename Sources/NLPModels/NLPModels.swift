@@ -1,0 +1,1 @@
+// NLPModels: see ../../README.md for what this module holds.

@@ -1,0 +1,1 @@
+// NLPTraining: see ../../README.md for what this module holds.
