@@ -50,6 +50,8 @@ let package = Package(
         // Tests, one target per module.
         .testTarget(name: "NLPTensorTests", dependencies: ["NLPTensor", "NLPTraining"]),
         .testTarget(name: "NLPTokenizersTests", dependencies: ["NLPTokenizers"]),
+        // End-to-end tests of the command line: they run the built `nlp` binary.
+        .testTarget(name: "nlpTests", dependencies: ["nlp"]),
     ],
     swiftLanguageModes: [.v5]
 )
