@@ -50,6 +50,7 @@ let package = Package(
         // Tests, one target per module.
         .testTarget(name: "NLPTensorTests", dependencies: ["NLPTensor", "NLPTraining"]),
         .testTarget(name: "NLPTokenizersTests", dependencies: ["NLPTokenizers"]),
+        .testTarget(name: "NLPTrainingTests", dependencies: ["NLPTraining"]),
         // End-to-end tests of the command line: they run the built `nlp` binary.
         .testTarget(name: "nlpTests", dependencies: ["nlp"]),
     ],
