@@ -1,0 +1,80 @@
+import Foundation
+import NLPKit
+
+// `nlp-bench models TASK [options]`: our side of bench/models.py. Each task prints one JSON line.
+//   embed --model DIR --ids FILE [--batch-size 32] [--repeat 5]
+//       FILE: one sentence a line as space-separated token ids (the peer's tokenizer made them), so
+//       the figure is the model alone; bench/models.py times `nlp embed` on the text separately.
+//   gpt-step [--steps 30] [--warmup 5]     nanoGPT's CPU config, forward + backward + AdamW
+//   lstm-step [--steps 20] [--warmup 3]    2 × 256 LSTM LM, sequence 64, batch 32, Adam
+
+func runModelBench(_ arguments: [String]) throws {
+    guard let task = arguments.first else { throw BenchError("models: give a task: embed, gpt-step, lstm-step") }
+    let options = try BenchOptions(Array(arguments.dropFirst()))
+    if let threads = options.int("threads") { Parallelism.setThreads(threads) }
+    switch task {
+    case "embed": try benchEmbed(options)
+    case "gpt-step": try benchGPTStep(options)
+    case "lstm-step": try benchLSTMStep(options)
+    default: throw BenchError("models: unknown task \(task)")
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// `--name value` pairs.
+struct BenchOptions {
+    var values: [String: String] = [:]
+
+    init(_ arguments: [String]) throws {
+        var i = 0
+        while i < arguments.count {
+            guard arguments[i].hasPrefix("--"), i + 1 < arguments.count else { throw BenchError("bad option \(arguments[i])") }
+            values[String(arguments[i].dropFirst(2))] = arguments[i + 1]
+            i += 2
+        }
+    }
+
+    func string(_ name: String) -> String? { values[name] }
+    func int(_ name: String) -> Int? { values[name].flatMap { Int($0) } }
+}
+
+/// Median and range of per-run figures, as JSON fields.
+func summary(_ values: [Double]) -> String {
+    let sorted = values.sorted()
+    let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    return String(format: "\"median\": %.2f, \"min\": %.2f, \"max\": %.2f, \"runs\": %d", median, sorted.first!, sorted.last!, sorted.count)
+}
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+func benchEmbed(_ options: BenchOptions) throws {
+    guard let folder = options.string("model"), let idsFile = options.string("ids") else {
+        throw BenchError("embed needs --model DIR --ids FILE")
+    }
+    let batchSize = options.int("batch-size") ?? 32, repeats = options.int("repeat") ?? 5
+    var loaded: SentenceEmbedder!
+    let load = try seconds { loaded = try SentenceEmbedder(folder: folder) }
+    let embedder = loaded!
+    guard let text = try? String(contentsOfFile: idsFile, encoding: .utf8) else { throw BenchError("cannot read \(idsFile)") }
+    let sequences = text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.isEmpty }
+        .map { $0.split(separator: " ").map { Int32($0)! } }
+    let tokens = sequences.reduce(0) { $0 + $1.count }
+    _ = embedder.embed(Array(sequences.prefix(64)), batchSize: batchSize)   // warm-up
+    var rates: [Double] = []
+    for _ in 0..<repeats {
+        let t = seconds { _ = embedder.embed(sequences, batchSize: batchSize) }
+        rates.append(Double(sequences.count) / t)
+    }
+    print("{\"task\": \"embed\", \"sentences\": \(sequences.count), \"tokens\": \(tokens), \"threads\": \(Parallelism.threads), \"load_s\": \(String(format: "%.3f", load)), \"unit\": \"sentences/s\", \(summary(rates))}")
+}
+
+func benchGPTStep(_ options: BenchOptions) throws { throw BenchError("gpt-step: not built yet") }
+func benchLSTMStep(_ options: BenchOptions) throws { throw BenchError("lstm-step: not built yet") }
