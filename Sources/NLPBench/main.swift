@@ -3,6 +3,7 @@
 import Foundation
 
 let areas: [String: ([String]) throws -> Void] = [
+    "tensor": TensorBench.run,
     "models": runModelBench,
 ]
 

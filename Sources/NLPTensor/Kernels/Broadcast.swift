@@ -57,15 +57,15 @@ struct BroadcastPlan {
 extension Kernels {
     /// `y = f(a, b)` under broadcasting (`y` has the plan's shape), or `y += f(a, b)`.
     @inline(__always)
-    static func broadcastZip(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
-                             plan: BroadcastPlan, accumulate: Bool = false, _ f: (Float, Float) -> Float) {
+    static func broadcastZip<F: BinaryFunction>(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                                                plan: BroadcastPlan, accumulate: Bool = false, _ f: F) {
         let n = plan.length
         if plan.rows == 1 {
             // One long row: split it across threads.
             switch (plan.innerStrideA, plan.innerStrideB) {
             case (1, 1): zip(a, b, y, count: n, accumulate: accumulate, f)
-            case (1, _): let s = b[0]; map(a, y, count: n, accumulate: accumulate) { f($0, s) }
-            case (_, 1): let s = a[0]; map(b, y, count: n, accumulate: accumulate) { f(s, $0) }
+            case (1, _): map(a, y, count: n, accumulate: accumulate, BindSecond(f: f, b: b[0]))
+            case (_, 1): map(b, y, count: n, accumulate: accumulate, BindFirst(f: f, a: a[0]))
             default:
                 let v = f(a[0], b[0])
                 if accumulate { for i in 0..<n { y[i] += v } } else { y.update(repeating: v, count: n) }
@@ -129,4 +129,16 @@ extension Kernels {
             }
         }
     }
+}
+
+/// f(x, b) with b fixed.
+struct BindSecond<F: BinaryFunction>: UnaryFunction {
+    let f: F, b: Float
+    @inline(__always) func callAsFunction(_ x: Float) -> Float { f(x, b) }
+}
+
+/// f(a, x) with a fixed.
+struct BindFirst<F: BinaryFunction>: UnaryFunction {
+    let f: F, a: Float
+    @inline(__always) func callAsFunction(_ x: Float) -> Float { f(a, x) }
 }

@@ -14,6 +14,7 @@ public enum Gemm {
                                 _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int,
                                 alpha: Float = 1, beta: Float = 0) {
         if m == 0 || n == 0 { return }
+        BLASRuntime.prepare()
         if k == 0 {
             // BLAS would scale C by beta; do the same so an empty product is well defined.
             if beta == 0 { c.update(repeating: 0, count: m * n) } else if beta != 1 {

@@ -18,9 +18,7 @@ extension Tensor {
             for r in range {
                 let px = x + r * n, py = y + r * n
                 let mean = Kernels.sum(px, count: n) * invN
-                var sq: Float = 0
-                for j in 0..<n { let d = px[j] - mean; sq += d * d }
-                let rstd = 1 / (sq * invN + epsilon).squareRoot()
+                let rstd = 1 / (Kernels.sumOfSquares(px, count: n, centeredOn: mean) * invN + epsilon).squareRoot()
                 s[2 * r] = mean
                 s[2 * r + 1] = rstd
                 switch (w, b) {
@@ -64,15 +62,16 @@ extension Tensor {
                 }
                 guard let gx = gxBuffer else { continue }
                 // dx = rstd · (g·w − mean(g·w) − x̂ · mean(g·w·x̂))
-                var c1: Float = 0, c2: Float = 0
-                for j in 0..<n {
-                    let gw = w.map { pg[j] * $0[j] } ?? pg[j]
-                    let xhat = (px[j] - mean) * rstd
-                    c1 += gw
-                    c2 = c2.addingProduct(gw, xhat)
+                // Σ g·w and Σ g·w·x̂ = rstd · (Σ g·w·x − mean · Σ g·w)
+                let sumGW: Float, sumGWX: Float
+                if let w {
+                    sumGW = Kernels.dot(pg, w, count: n)
+                    sumGWX = Kernels.dot3(pg, w, px, count: n)
+                } else {
+                    sumGW = Kernels.sum(pg, count: n)
+                    sumGWX = Kernels.dot(pg, px, count: n)
                 }
-                c1 *= invN
-                c2 *= invN
+                let c1 = sumGW * invN, c2 = rstd * (sumGWX - mean * sumGW) * invN
                 let pdx = gx + r * n
                 if let w {
                     if accumulate {

@@ -31,11 +31,13 @@ extension Tensor {
         let x = data, stats = rowStats.data, loss = perRow.data
         targets.withUnsafeBufferPointer { tp in
             Parallelism.forEachChunk(of: rows, costPerItem: classes * 20) { range in
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: classes)
+                defer { scratch.deallocate() }
                 for r in range {
                     let px = x + r * classes
                     let t = tp[r]
                     if t == ignoreIndex { stats[2 * r] = 0; stats[2 * r + 1] = 0; loss[r] = 0; continue }
-                    let (m, logSum) = Softmax.maxAndLogSum(px, count: classes)
+                    let (m, logSum) = Softmax.maxAndLogSum(px, count: classes, scratch: scratch)
                     stats[2 * r] = m
                     stats[2 * r + 1] = logSum
                     // −(1 − ε)·log p_t − ε/C·Σ log p_j with log p_j = (x_j − m) − logSum
@@ -98,7 +100,7 @@ extension Tensor {
     public func meanSquaredError(_ target: Tensor, reduction: LossReduction = .mean) -> Tensor {
         precondition(target.shape == shape, "meanSquaredError of shapes \(shape) and \(target.shape)")
         let squares = Tensor(uninitializedShape: shape)
-        Kernels.zip(data, target.data, squares.data, count: count) { let d = $0 - $1; return d * d }
+        Kernels.zip(data, target.data, squares.data, count: count, Functions.SquaredDifference())
         let out: Tensor
         switch reduction {
         case .none: out = squares
@@ -112,10 +114,10 @@ extension Tensor {
                 for (t, sign) in [(self, Float(1)), (target, Float(-1))] where t.requiresGrad {
                     t.updateGrad { gt, acc in
                         if perElement {
-                            Kernels.zip3(data, target.data, gd, gt, count: count, accumulate: acc) { sign * factor * ($0 - $1) * $2 }
+                            Kernels.zip3(data, target.data, gd, gt, count: count, accumulate: acc, Functions.ScaledDifferenceProduct(sign * factor))
                         } else {
                             let s = sign * factor * gd[0]
-                            Kernels.zip(data, target.data, gt, count: count, accumulate: acc) { s * ($0 - $1) }
+                            Kernels.zip(data, target.data, gt, count: count, accumulate: acc, Functions.ScaledDifference(s))
                         }
                     }
                 }

@@ -7,11 +7,11 @@ extension Tensor {
         let plan = BroadcastPlan(shape, mask.shape)
         precondition(plan.shape == shape, "mask of shape \(mask.shape) does not broadcast to \(shape)")
         let out = Tensor(uninitializedShape: shape)
-        Kernels.broadcastZip(data, mask.data, out.data, plan: plan) { $1 != 0 ? value : $0 }
+        Kernels.broadcastZip(data, mask.data, out.data, plan: plan, Functions.Fill(value))
         if Tensor.isRecording(self) {
             out.record("masked fill", inputs: [self]) { [self] _, g in
                 updateGrad { gx, acc in
-                    Kernels.broadcastZip(g.data, mask.data, gx, plan: plan, accumulate: acc) { $1 != 0 ? 0 : $0 }
+                    Kernels.broadcastZip(g.data, mask.data, gx, plan: plan, accumulate: acc, Functions.Fill(0))
                 }
             }
         }
@@ -32,10 +32,10 @@ extension Tensor {
              RandomGenerator.unit(c) < p ? 0 : scale, RandomGenerator.unit(d) < p ? 0 : scale)
         }
         let out = Tensor(uninitializedShape: shape)
-        Kernels.zip(data, mask.data, out.data, count: count) { $0 * $1 }
+        Kernels.zip(data, mask.data, out.data, count: count, Functions.Multiply())
         if Tensor.isRecording(self) {
             out.record("dropout", inputs: [self]) { [self] _, g in
-                updateGrad { gx, acc in Kernels.zip(g.data, mask.data, gx, count: count, accumulate: acc) { $0 * $1 } }
+                updateGrad { gx, acc in Kernels.zip(g.data, mask.data, gx, count: count, accumulate: acc, Functions.Multiply()) }
             }
         }
         return out

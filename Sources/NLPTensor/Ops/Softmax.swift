@@ -26,13 +26,7 @@ extension Tensor {
                     py.update(repeating: 0, count: n)
                     continue
                 }
-                var sum: Float = 0
-                for j in 0..<n {
-                    let e = FastMath.exp(py[j] - m)
-                    py[j] = e
-                    sum += e
-                }
-                let inv = 1 / sum
+                let inv = 1 / Kernels.expShiftedInPlace(py, count: n, shift: m)
                 for j in 0..<n { py[j] *= inv }
             }
         }
@@ -66,7 +60,7 @@ extension Tensor {
         Parallelism.forEachChunk(of: rows, costPerItem: n * 20) { range in
             for r in range {
                 let px = x + r * n, py = y + r * n
-                let (m, logSum) = Softmax.maxAndLogSum(px, count: n)
+                let (m, logSum) = Softmax.maxAndLogSum(px, count: n, scratch: py)
                 for j in 0..<n { py[j] = (px[j] - m) - logSum }
             }
         }
@@ -98,12 +92,12 @@ public enum Softmax {
     /// The row's max m and log Σ e^(x − m), so log-softmax is (x − m) − logSum without the
     /// rounding of forming m + logSum first. An all -inf row gives (-inf, 0).
     @inline(__always)
-    public static func maxAndLogSum(_ x: UnsafePointer<Float>, count n: Int) -> (max: Float, logSum: Float) {
+    /// `scratch` (n floats, may not alias x) receives e^(x − m).
+    public static func maxAndLogSum(_ x: UnsafePointer<Float>, count n: Int,
+                                    scratch: UnsafeMutablePointer<Float>) -> (max: Float, logSum: Float) {
         let m = Kernels.max(x, count: n)
         if m == -.infinity { return (m, 0) }
-        var sum: Float = 0
-        for j in 0..<n { sum += FastMath.exp(x[j] - m) }
-        return (m, Foundation.log(sum))
+        return (m, Foundation.log(Kernels.expShifted(x, scratch, count: n, shift: m)))
     }
 }
 

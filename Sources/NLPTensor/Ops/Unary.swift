@@ -10,8 +10,31 @@ public enum GELUApproximation: Sendable {
 }
 
 extension Tensor {
-    /// `y = f(x)` elementwise, with backward `g · derivative(x, y)`. `cost` ≈ float ops per element.
+    /// `y = f(x)` elementwise, with backward `d(g, x, y)` = g · f′(x). `cost` ≈ float ops per
+    /// element. The generic form is the fast one (its loops vectorize); see `Functions`.
     @inline(__always)
+    public func mapped<F: UnaryFunction, D: TernaryFunction>(_ op: StaticString, cost: Int = 1, _ f: F,
+                                                           backward d: D) -> Tensor {
+        let out = Tensor(uninitializedShape: shape)
+        Kernels.map(data, out.data, count: count, cost: cost, f)
+        if Tensor.isRecording(self) {
+            out.record(op, inputs: [self]) { [self] out, g in
+                updateGrad { ga, acc in
+                    Kernels.zip3(g.data, data, out.data, ga, count: count, cost: cost, accumulate: acc, d)
+                }
+            }
+        }
+        return out
+    }
+
+    /// A function and its derivative in one struct (the activations in `Functions`).
+    @inline(__always)
+    public func mapped<F: UnaryFunction & TernaryFunction>(_ op: StaticString, cost: Int = 1, _ f: F) -> Tensor {
+        mapped(op, cost: cost, f, backward: f)
+    }
+
+    /// `y = f(x)` with backward `g · derivative(x, y)`, from closures (convenient, not vectorized
+    /// in parallel regions: see `Kernels`).
     public func mapped(_ op: StaticString, cost: Int = 1, _ f: (Float) -> Float,
                        derivative: @escaping (_ x: Float, _ y: Float) -> Float) -> Tensor {
         let out = Tensor(uninitializedShape: shape)
@@ -28,49 +51,39 @@ extension Tensor {
         return out
     }
 
-    public func exp() -> Tensor {
-        mapped("exp", cost: 16, FastMath.exp, derivative: { _, y in y })
-    }
+    public func exp() -> Tensor { mapped("exp", cost: 16, Functions.Exp()) }
 
     public func log() -> Tensor {
         mapped("log", cost: 16, { Foundation.log($0) }, derivative: { x, _ in 1 / x })
     }
 
-    public func sqrt() -> Tensor {
-        mapped("sqrt", cost: 4, { $0.squareRoot() }, derivative: { _, y in 0.5 / y })
-    }
+    public func sqrt() -> Tensor { mapped("sqrt", cost: 4, Functions.Sqrt()) }
 
-    /// Each element raised to `exponent` (integer exponents 2 and 3, 0.5 and -1 take fast paths).
+    /// Each element raised to `exponent` (1, 2, 3, 0.5 and -1 take exact fast paths).
     public func pow(_ exponent: Float) -> Tensor {
         switch exponent {
-        case 1: return mapped("pow", { $0 }, derivative: { _, _ in 1 })
-        case 2: return mapped("pow", { $0 * $0 }, derivative: { x, _ in 2 * x })
-        case 3: return mapped("pow", { $0 * $0 * $0 }, derivative: { x, _ in 3 * x * x })
+        case 1: return mapped("pow", Functions.Identity())
+        case 2: return mapped("pow", Functions.Square())
+        case 3: return mapped("pow", Functions.Cube())
         case 0.5: return sqrt()
-        case -1: return mapped("pow", cost: 4, { 1 / $0 }, derivative: { _, y in -y * y })
+        case -1: return mapped("pow", cost: 4, Functions.Reciprocal())
         default:
             return mapped("pow", cost: 32, { Foundation.pow($0, exponent) },
                           derivative: { x, _ in exponent * Foundation.pow(x, exponent - 1) })
         }
     }
 
-    public func tanh() -> Tensor {
-        mapped("tanh", cost: 16, FastMath.tanh, derivative: { _, y in 1 - y * y })
-    }
+    public func tanh() -> Tensor { mapped("tanh", cost: 16, Functions.Tanh()) }
 
-    public func sigmoid() -> Tensor {
-        mapped("sigmoid", cost: 16, FastMath.sigmoid, derivative: { _, y in y * (1 - y) })
-    }
+    public func sigmoid() -> Tensor { mapped("sigmoid", cost: 16, Functions.Sigmoid()) }
 
-    public func relu() -> Tensor {
-        mapped("relu", { Swift.max($0, 0) }, derivative: { x, _ in x > 0 ? 1 : 0 })
-    }
+    public func relu() -> Tensor { mapped("relu", Functions.ReLU()) }
 
     /// Gaussian error linear unit: x·Φ(x) with `.none` (erf), or the tanh approximation.
     public func gelu(approximation: GELUApproximation = .none) -> Tensor {
         switch approximation {
-        case .none: return mapped("gelu", cost: 24, GELU.exact, derivative: { x, _ in GELU.exactDerivative(x) })
-        case .tanh: return mapped("gelu tanh", cost: 24, GELU.tanh, derivative: { x, _ in GELU.tanhDerivative(x) })
+        case .none: return mapped("gelu", cost: 24, Functions.GELUExact())
+        case .tanh: return mapped("gelu tanh", cost: 24, Functions.GELUTanh())
         }
     }
 }

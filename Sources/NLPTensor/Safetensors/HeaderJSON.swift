@@ -1,24 +1,13 @@
 /// A small strict JSON reader for safetensors headers: the header comes from an untrusted file,
 /// so nesting is capped (no stack overflow on `[[[[…`), numbers are kept as text until a field
 /// asks for an integer, and every error says where it is.
-enum HeaderJSON: Equatable {
+enum HeaderJSON {
     case object([(String, HeaderJSON)])
     case array([HeaderJSON])
     case string(String)
     case number(String)
     case bool(Bool)
     case null
-
-    static func == (a: HeaderJSON, b: HeaderJSON) -> Bool {
-        switch (a, b) {
-        case let (.object(x), .object(y)): return x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
-        case let (.array(x), .array(y)): return x == y
-        case let (.string(x), .string(y)), let (.number(x), .number(y)): return x == y
-        case let (.bool(x), .bool(y)): return x == y
-        case (.null, .null): return true
-        default: return false
-        }
-    }
 
     struct ParseError: Error {
         let message: String

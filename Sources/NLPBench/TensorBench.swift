@@ -1,0 +1,129 @@
+// `nlp-bench tensor`: our side of bench/tensor.py. Prints one JSON line per measurement:
+// {"area":"tensor","case":…,"impl":"tensor"|"sgemm","threads":…,"median_ms":…,"min_ms":…,"max_ms":…,…}.
+import CBLAS
+import Dispatch
+import Foundation
+import NLPTensor
+import NLPTraining
+
+enum TensorBench {
+    static func run(_ arguments: [String]) throws {
+        var threads = Parallelism.threads
+        var only: String?
+        var iterator = arguments.makeIterator()
+        while let argument = iterator.next() {
+            switch argument {
+            case "--threads": threads = Int(iterator.next() ?? "") ?? threads
+            case "--case": only = iterator.next()
+            default: throw BenchError("unknown option \(argument) (expected --threads N, --case NAME)")
+            }
+        }
+        Parallelism.setThreads(threads)
+        FileHandle.standardError.write(Data("nlp-bench tensor: OpenBLAS kernels \(BLASRuntime.kernelName), \(threads) threads\n".utf8))
+        let cases: [(String, () -> Void)] = [
+            ("matmul", matmul),
+            ("fused", fused),
+            ("mlp", mlpStep),
+        ]
+        for (name, body) in cases where only == nil || only == name { body() }
+    }
+
+    struct BenchError: Error, CustomStringConvertible {
+        let description: String
+        init(_ d: String) { description = d }
+    }
+
+    /// Median, min and max milliseconds per call over `samples` samples, each repeating `body`
+    /// until it has run ≥ 60 ms (after warm-up).
+    static func time(samples: Int = 7, _ body: () -> Void) -> (median: Double, min: Double, max: Double) {
+        for _ in 0..<3 { body() }
+        var results: [Double] = []
+        for _ in 0..<samples {
+            var calls = 0
+            let start = DispatchTime.now().uptimeNanoseconds
+            var elapsed: UInt64 = 0
+            repeat {
+                body()
+                calls += 1
+                elapsed = DispatchTime.now().uptimeNanoseconds - start
+            } while elapsed < 60_000_000
+            results.append(Double(elapsed) / 1e6 / Double(calls))
+        }
+        results.sort()
+        return (results[results.count / 2], results.first!, results.last!)
+    }
+
+    static func emit(_ name: String, _ impl: String, _ t: (median: Double, min: Double, max: Double), extra: [String: Any] = [:]) {
+        var fields: [String: Any] = ["area": "tensor", "case": name, "impl": impl, "threads": Parallelism.threads,
+                                     "median_ms": t.median, "min_ms": t.min, "max_ms": t.max]
+        for (k, v) in extra { fields[k] = v }
+        let data = try! JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])
+        print(String(decoding: data, as: UTF8.self))
+        fflush(stdout)
+    }
+
+    static func matmul() {
+        for (m, k, n) in [(256, 256, 256), (1024, 1024, 1024), (2048, 2048, 2048), (4096, 256, 1024)] {
+            let a = Tensor.normal([m, k], generator: RandomGenerator(seed: 1))
+            let b = Tensor.normal([k, n], generator: RandomGenerator(seed: 2))
+            let flops = 2.0 * Double(m * n * k)
+            let name = "matmul \(m)x\(k)x\(n)"
+            let c = Tensor(uninitializedShape: [m, n])
+            let raw = time {
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1,
+                            a.data, Int32(k), b.data, Int32(n), 0, c.data, Int32(n))
+            }
+            emit(name, "sgemm", raw, extra: ["gflops": flops / raw.median / 1e6])
+            let ours = time { _ = a.matmul(b) }
+            emit(name, "tensor", ours, extra: ["gflops": flops / ours.median / 1e6])
+        }
+    }
+
+    static func fused() {
+        let rows = 4096, width = 1024
+        let x = Tensor.normal([rows, width], generator: RandomGenerator(seed: 3), requiresGrad: true)
+        let g = Tensor.normal([rows, width], generator: RandomGenerator(seed: 4))
+        let weight = Tensor.normal([width], generator: RandomGenerator(seed: 5), requiresGrad: true)
+        let bias = Tensor.normal([width], generator: RandomGenerator(seed: 6), requiresGrad: true)
+        let generator = RandomGenerator(seed: 7)
+        let targets = (0..<rows).map { _ in Int32(generator.nextInt(below: width)) }
+        let ops: [(String, () -> Tensor)] = [
+            ("softmax", { x.softmax() }),
+            ("layer norm", { x.layerNorm(weight: weight, bias: bias) }),
+            ("gelu", { x.gelu() }),
+            ("cross entropy", { x.crossEntropy(targets: targets) }),
+        ]
+        for (name, op) in ops {
+            let forward = time { _ = noGrad { op() } }
+            emit("\(name) fwd [\(rows), \(width)]", "tensor", forward)
+            let both = time {
+                x.grad = nil; weight.grad = nil; bias.grad = nil
+                let y = op()
+                if y.count == 1 { y.backward() } else { y.backward(g) }
+            }
+            emit("\(name) fwd+bwd [\(rows), \(width)]", "tensor", both)
+        }
+    }
+
+    static func mlpStep() {
+        let batch = 256, inputs = 1024, hidden = 4096, outputs = 1024
+        let generator = RandomGenerator(seed: 8)
+        let x = Tensor.normal([batch, inputs], generator: generator)
+        let targets = (0..<batch).map { _ in Int32(generator.nextInt(below: outputs)) }
+        let bound1 = 1 / Float(inputs).squareRoot(), bound2 = 1 / Float(hidden).squareRoot()
+        let w1 = Tensor.uniform([hidden, inputs], low: -bound1, high: bound1, generator: generator, requiresGrad: true)
+        let b1 = Tensor.uniform([hidden], low: -bound1, high: bound1, generator: generator, requiresGrad: true)
+        let w2 = Tensor.uniform([outputs, hidden], low: -bound2, high: bound2, generator: generator, requiresGrad: true)
+        let b2 = Tensor.uniform([outputs], low: -bound2, high: bound2, generator: generator, requiresGrad: true)
+        let optimizer = AdamW(parameters: [w1, b1, w2, b2], learningRate: 1e-3)
+        var loss: Float = 0
+        let t = time {
+            optimizer.zeroGrad()
+            let l = x.linear(weight: w1, bias: b1).gelu().linear(weight: w2, bias: b2).crossEntropy(targets: targets)
+            l.backward()
+            optimizer.step()
+            loss = l.scalar
+        }
+        emit("mlp step 1024-4096-1024 b256", "tensor", t, extra: ["loss": loss])
+    }
+}
