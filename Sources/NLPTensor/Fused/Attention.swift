@@ -150,34 +150,36 @@ extension Tensor {
                     let p = pd + pair * tq * tk
                     let go = gd + bi * tq * width + h * d
                     let weights = droppedData.map { UnsafePointer($0 + pair * tq * tk) } ?? UnsafePointer(p)
+                    // Roles are written in order q, k, v: a later role on the same buffer adds (beta 1).
+                    if (wanted[0] || wanted[1]) && tk > 0 {
+                        // dW = dO · Vᵀ   [Tq, Tk]; through dropout dP = dW ⊙ keep / (1 − p).
+                        sgemm(false, true, tq, tk, d, 1, go, width, v.pointer(vd, batch: bi, column: h * d), v.rowStride,
+                              0, dp, tk)
+                        if let keepData {
+                            let m = keepData + pair * tq * tk
+                            for i in 0..<(tq * tk) { dp[i] *= m[i] * dropScale }
+                        }
+                        // dS = P ⊙ (dP − Σ dP·P) · scale   (masked keys have P = 0, so dS = 0 there)
+                        for i in 0..<tq {
+                            let pr = p + i * tk, dr = dp + i * tk
+                            let dot = Kernels.dot(dr, pr, count: tk)
+                            for j in 0..<tk { dr[j] = scale * pr[j] * (dr[j] - dot) }
+                        }
+                        if wanted[0], let (gq, beta) = buffers[0] {
+                            // dQ = dS · K   [Tq, d]
+                            sgemm(false, false, tq, d, tk, 1, dp, tk, k.pointer(kd, batch: bi, column: h * d), k.rowStride,
+                                  beta, q.pointer(gq, batch: bi, column: h * d), q.rowStride)
+                        }
+                        if wanted[1], let (gk, beta) = buffers[1] {
+                            // dK = dSᵀ · Q   [Tk, d]
+                            sgemm(true, false, tk, d, tq, 1, dp, tk, q.pointer(qd, batch: bi, column: h * d), q.rowStride,
+                                  beta, k.pointer(gk, batch: bi, column: h * d), k.rowStride)
+                        }
+                    }
                     if wanted[2], let (gv, beta) = buffers[2] {
                         // dV = Wᵀ · dO   [Tk, d]
                         sgemm(true, false, tk, d, tq, 1, weights, tk, go, width, beta,
                               v.pointer(gv, batch: bi, column: h * d), v.rowStride)
-                    }
-                    guard wanted[0] || wanted[1], tk > 0 else { continue }
-                    // dW = dO · Vᵀ   [Tq, Tk]; through dropout dP = dW ⊙ keep / (1 − p).
-                    sgemm(false, true, tq, tk, d, 1, go, width, v.pointer(vd, batch: bi, column: h * d), v.rowStride,
-                          0, dp, tk)
-                    if let keepData {
-                        let m = keepData + pair * tq * tk
-                        for i in 0..<(tq * tk) { dp[i] *= m[i] * dropScale }
-                    }
-                    // dS = P ⊙ (dP − Σ dP·P) · scale   (masked keys have P = 0, so dS = 0 there)
-                    for i in 0..<tq {
-                        let pr = p + i * tk, dr = dp + i * tk
-                        let dot = Kernels.dot(dr, pr, count: tk)
-                        for j in 0..<tk { dr[j] = scale * pr[j] * (dr[j] - dot) }
-                    }
-                    if wanted[0], let (gq, beta) = buffers[0] {
-                        // dQ = dS · K   [Tq, d]
-                        sgemm(false, false, tq, d, tk, 1, dp, tk, k.pointer(kd, batch: bi, column: h * d), k.rowStride,
-                              beta, q.pointer(gq, batch: bi, column: h * d), q.rowStride)
-                    }
-                    if wanted[1], let (gk, beta) = buffers[1] {
-                        // dK = dSᵀ · Q   [Tk, d]
-                        sgemm(true, false, tk, d, tq, 1, dp, tk, q.pointer(qd, batch: bi, column: h * d), q.rowStride,
-                              beta, k.pointer(gk, batch: bi, column: h * d), k.rowStride)
                     }
                 }
             }

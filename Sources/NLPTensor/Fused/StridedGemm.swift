@@ -8,6 +8,7 @@ import CBLAS
 func sgemm(_ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
            _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
            _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
+    BLASRuntime.prepare()
     if m == 0 || n == 0 { return }
     if k == 0 {
         for i in 0..<m {
