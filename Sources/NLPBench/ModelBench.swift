@@ -76,5 +76,65 @@ func benchEmbed(_ options: BenchOptions) throws {
     print("{\"task\": \"embed\", \"sentences\": \(sequences.count), \"tokens\": \(tokens), \"threads\": \(Parallelism.threads), \"load_s\": \(String(format: "%.3f", load)), \"unit\": \"sentences/s\", \(summary(rates))}")
 }
 
-func benchGPTStep(_ options: BenchOptions) throws { throw BenchError("gpt-step: not built yet") }
+/// Tiny Shakespeare as character ids (vocabulary: the sorted distinct characters, 65 of them).
+func shakespeareCharacters(_ options: BenchOptions) throws -> (ids: [Int32], vocabulary: Int) {
+    let path = options.string("data") ?? "../shared/data/tinyshakespeare/input.txt"
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw BenchError("cannot read \(path)") }
+    let scalars = Array(text.unicodeScalars)
+    let vocabulary = Array(Set(scalars)).sorted { $0.value < $1.value }
+    let index = Dictionary(uniqueKeysWithValues: vocabulary.enumerated().map { ($1, Int32($0)) })
+    return (scalars.map { index[$0]! }, vocabulary.count)
+}
+
+/// nanoGPT's get_batch: `batch` random windows of `length` + 1 characters → inputs and next-character targets.
+func randomWindows(_ data: [Int32], batch: Int, length: Int, generator: RandomGenerator) -> (TokenBatch, [Int32]) {
+    var ids: [Int32] = [], targets: [Int32] = []
+    for _ in 0..<batch {
+        let start = generator.nextInt(below: data.count - length - 1)
+        ids += data[start..<(start + length)]
+        targets += data[(start + 1)..<(start + length + 1)]
+    }
+    return (TokenBatch(ids: ids, batch: batch, length: length), targets)
+}
+
+/// Runs `step` for warm-up, then `windows` timed windows of `steps` steps; prints tokens/s.
+func benchSteps(_ task: String, tokensPerStep: Int, _ options: BenchOptions, defaultSteps: Int,
+                extra: String, _ step: () -> Float) {
+    let warmup = options.int("warmup") ?? 3, steps = options.int("steps") ?? defaultSteps
+    let windows = options.int("windows") ?? 5
+    var loss: Float = 0
+    for _ in 0..<warmup { loss = step() }
+    var rates: [Double] = []
+    for _ in 0..<windows {
+        let t = seconds { for _ in 0..<steps { loss = step() } }
+        rates.append(Double(steps * tokensPerStep) / t)
+    }
+    print("{\"task\": \"\(task)\", \"threads\": \(Parallelism.threads), \(extra), \"last_loss\": \(loss), \"unit\": \"tokens/s\", \(summary(rates))}")
+}
+
+/// nanoGPT's CPU config: 4 layers, 4 heads, 128 wide, context 64, batch 12, no bias, no dropout;
+/// AdamW (lr 1e-3, betas 0.9/0.99, weight decay 0.1 on matrices), gradient clipping at 1.
+func benchGPTStep(_ options: BenchOptions) throws {
+    let (data, vocabulary) = try shakespeareCharacters(options)
+    let generator = RandomGenerator(seed: 1337)
+    let model = GPTLanguageModel(.nanoGPTCharacters(vocabSize: vocabulary), generator: generator)
+    model.train()
+    let parameters = model.parameters()
+    let decayed = AdamW(parameters: parameters.filter { $0.rank >= 2 }, learningRate: 1e-3, beta2: 0.99, weightDecay: 0.1)
+    let plain = AdamW(parameters: parameters.filter { $0.rank < 2 }, learningRate: 1e-3, beta2: 0.99, weightDecay: 0)
+    let (batch, length) = (12, 64)
+    benchSteps("gpt-step", tokensPerStep: batch * length, options, defaultSteps: 20,
+               extra: "\"parameters\": \(model.parameterCount)") {
+        let (input, targets) = randomWindows(data, batch: batch, length: length, generator: generator)
+        let loss = model.loss(input, targets: targets)
+        loss.backward()
+        _ = clipGradientNorm(parameters, maxNorm: 1)
+        decayed.step()
+        plain.step()
+        decayed.zeroGrad()
+        plain.zeroGrad()
+        return loss.scalar
+    }
+}
+
 func benchLSTMStep(_ options: BenchOptions) throws { throw BenchError("lstm-step: not built yet") }

@@ -123,3 +123,15 @@ final class FusedAttentionTests: XCTestCase {
         XCTAssertNotEqual(a.scalars, plain.scalars)
     }
 }
+
+extension FusedAttentionTests {
+    func testPackedKeyValueEqualsSeparateOperands() {
+        let q = GradientCheck.random([2, 3, 4], seed: 40), kv = GradientCheck.random([2, 5, 8], seed: 41)
+        let keyMask = Tensor(shape: [2, 5], scalars: [1, 1, 1, 1, 1, 1, 1, 0, 0, 0])
+        let parts = kv.split(into: 2, axis: 2)
+        let packed = Tensor.scaledDotProductAttention(query: q, packedKeyValue: kv, heads: 2, keyMask: keyMask)
+        let separate = Tensor.scaledDotProductAttention(query: q, key: parts[0], value: parts[1], heads: 2, keyMask: keyMask)
+        assertClose(packed.scalars, separate.scalars, tolerance: 1e-6)
+        GradientCheck.check([q, kv]) { x in Tensor.scaledDotProductAttention(query: x[0], packedKeyValue: x[1], heads: 2, keyMask: keyMask) }
+    }
+}

@@ -29,8 +29,9 @@ open class Module {
         resetOwnParameters(using: generator)
     }
 
-    /// The direct children and tensors, by checkpoint key, in declaration order.
-    public func members() -> [(key: String, member: Member)] {
+    /// The direct children and tensors, by checkpoint key, in declaration order (from the stored
+    /// properties; a module whose keys are computed, such as PyTorch's `weight_ih_l0`, overrides it).
+    open func members() -> [(key: String, member: Member)] {
         var out: [(String, Member)] = []
         var mirror: Mirror? = Mirror(reflecting: self)
         var levels: [Mirror] = []

@@ -57,6 +57,23 @@ extension Tensor {
                          scale: scale, dropout: dropout, generator: generator)
     }
 
+    /// Attention of query [B, Tq, H·d] over a packed key/value projection [B, Tk, 2·H·d] whose last
+    /// axis is [key | value] (cross-attention's memory projection, read in place) → [B, Tq, H·d].
+    public static func scaledDotProductAttention(query: Tensor, packedKeyValue kv: Tensor, heads: Int,
+                                                 keyMask: Tensor? = nil, scale: Float? = nil, dropout: Float = 0,
+                                                 generator: RandomGenerator = .default) -> Tensor {
+        precondition(query.rank == 3 && kv.rank == 3 && kv.shape[0] == query.shape[0] && kv.shape[2] == 2 * query.shape[2],
+                     "attention over packed key/value takes [B, Tq, C] and [B, Tk, 2·C], got \(query.shape) and \(kv.shape)")
+        let (b, tq, width) = (query.shape[0], query.shape[1], query.shape[2]), tk = kv.shape[1]
+        let q = AttentionOperand(tensor: query, columnOffset: 0, rowStride: width, batchStride: tq * width)
+        func operand(_ part: Int) -> AttentionOperand {
+            AttentionOperand(tensor: kv, columnOffset: part * width, rowStride: 2 * width, batchStride: tk * 2 * width)
+        }
+        return attention(q, operand(0), operand(1), batch: b, queries: tq, keys: tk, width: width, heads: heads,
+                         keyMask: keyMask, causal: false, queryOffset: 0, scale: scale, dropout: dropout,
+                         generator: generator)
+    }
+
     /// Self-attention on a packed projection [B, T, 3·H·d] whose last axis is [query | key | value]
     /// (GPT-2's c_attn output, read in place) → [B, T, H·d]. Options as `scaledDotProductAttention`.
     public func packedSelfAttention(heads: Int, keyMask: Tensor? = nil, causal: Bool = false, scale: Float? = nil,
