@@ -137,4 +137,23 @@ func benchGPTStep(_ options: BenchOptions) throws {
     }
 }
 
-func benchLSTMStep(_ options: BenchOptions) throws { throw BenchError("lstm-step: not built yet") }
+/// The char-level LSTM LM of the peer figures: embedding 128, 2 × 256 LSTM, sequence 64,
+/// batch 32, Adam (lr 2e-3), no dropout.
+func benchLSTMStep(_ options: BenchOptions) throws {
+    let (data, vocabulary) = try shakespeareCharacters(options)
+    let generator = RandomGenerator(seed: 1337)
+    let model = RecurrentLanguageModel(RecurrentLanguageModelConfig(vocabSize: vocabulary, embeddingSize: 128,
+                                                                    hiddenSize: 256, layers: 2), generator: generator)
+    model.train()
+    let optimizer = Adam(parameters: model.parameters(), learningRate: 2e-3)
+    let (batch, length) = (32, 64)
+    benchSteps("lstm-step", tokensPerStep: batch * length, options, defaultSteps: 10,
+               extra: "\"parameters\": \(model.parameterCount)") {
+        let (input, targets) = randomWindows(data, batch: batch, length: length, generator: generator)
+        let loss = model.loss(input, targets: targets).loss
+        loss.backward()
+        optimizer.step()
+        optimizer.zeroGrad()
+        return loss.scalar
+    }
+}

@@ -4,6 +4,8 @@ import NLPTensor
 /// GPT2LMHeadModel: the decoder under `transformer.`, `lm_head.weight` = `transformer.wte.weight`).
 public final class GPTLanguageModel: Module {
     public let transformer: GPTModel
+    /// The config.json this model came from (its other keys are written back on save).
+    public var baseConfig = ConfigJSON()
 
     public init(_ config: GPTConfig, generator: RandomGenerator? = nil) {
         transformer = GPTModel(config, generator: generator)

@@ -155,8 +155,10 @@ public final class BertPooler: Module {
 }
 
 /// The BERT encoder (Hugging Face's BertModel).
-public final class BertModel: Module {
+public final class BertModel: Module, PretrainedModel {
     public let config: BertConfig
+    /// The config.json this model came from (its other keys are written back on save).
+    public var baseConfig = ConfigJSON()
     public let embeddings: BertEmbeddings
     public let encoder: BertEncoder
     public let pooler: BertPooler?
@@ -183,6 +185,13 @@ public final class BertModel: Module {
     public func callAsFunction(_ input: TokenBatch) -> Tensor {
         encoder(embeddings(input), keyMask: input.maskTensor)
     }
+
+    public func configJSON() -> ConfigJSON {
+        var c = baseConfig
+        config.write(to: &c)
+        c["architectures"] = ["BertModel"]
+        return c
+    }
 }
 
 enum BertInitialization {
@@ -201,8 +210,8 @@ enum BertInitialization {
             default: break
             }
         }
-        if let embeddings = (root as? BertModel)?.embeddings, config.padTokenId >= 0,
-           config.padTokenId < embeddings.wordEmbeddings.count {
+        for case let embeddings as BertEmbeddings in root.modules()
+        where config.padTokenId >= 0 && config.padTokenId < embeddings.wordEmbeddings.count {
             let d = embeddings.wordEmbeddings.dimension
             (embeddings.wordEmbeddings.weight.data + config.padTokenId * d).update(repeating: 0, count: d)
         }
@@ -222,6 +231,7 @@ extension BertModel {
         let config = try BertConfig(json: json)
         let weights = try ModelFolder.openWeights(folder)
         let model = BertModel(config, pooler: weights.names.contains { $0.hasSuffix("pooler.dense.weight") })
+        model.baseConfig = json
         try model.loadWeights(from: weights, rules: WeightLoadingRules(prefixInHeadModels: "bert.", ignored: isBuffer))
         model.eval()
         return model
