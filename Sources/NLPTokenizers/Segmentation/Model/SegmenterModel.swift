@@ -1,0 +1,119 @@
+import Foundation
+
+/// A trained segmenter on disk, a folder:
+///   segmenter.json   what the model is (format, modes, training corpus, sizes)
+///   dictionary.txt   `word frequency` lines (jieba's format), normalized words
+///   hmm.txt          the B/M/E/S HMM for words the dictionary lacks
+///   tagger.bin       the tagger weights (tagger models only)
+/// A tagger model also runs in dictionary mode: both modes share the dictionary.
+public struct SegmenterModel {
+    public var dictionary: SegmenterDictionary
+    public var hmm: SegmenterHMM
+    public var tagger: CharacterTagger?
+    public var info: Info
+
+    /// The contents of segmenter.json.
+    public struct Info: Codable, Equatable {
+        public var format = "nlpkit-segmenter"
+        public var version = 1
+        /// "dict", or "dict" and "tagger".
+        public var modes: [String]
+        /// File names of the training corpus and its size.
+        public var trainedOn: [String]
+        public var sentences: Int
+        public var words: Int
+        public var epochs: Int?
+        public var hashBits: Int?
+    }
+
+    public init(dictionary: SegmenterDictionary, hmm: SegmenterHMM, tagger: CharacterTagger?, info: Info) {
+        self.dictionary = dictionary
+        self.hmm = hmm
+        self.tagger = tagger
+        self.info = info
+    }
+
+    /// Trains a dictionary-mode model (word frequencies and the HMM) on segmented text.
+    public static func trainDictionary(corpus: SegmentedCorpus, names: [String]) -> SegmenterModel {
+        var counts: [String: Double] = [:]
+        var hmmCounts = SegmenterHMM.Counts()
+        var text = SegmenterText()
+        for words in corpus.sentences where !words.isEmpty {
+            for word in words { counts[SegmenterDictionary.normalize(word), default: 0] += 1 }
+            let unitCounts = text.load(words: words)
+            var slices: [ArraySlice<UInt32>] = []
+            var u = 0
+            for c in unitCounts {
+                slices.append(text.unitSymbols[u..<u + c])
+                u += c
+            }
+            hmmCounts.add(wordSymbols: slices)
+        }
+        let dictionary = SegmenterDictionary(entries: counts.map { (word: $0.key, frequency: $0.value) })
+        let info = Info(modes: ["dict"], trainedOn: names, sentences: corpus.sentences.count, words: corpus.wordCount)
+        return SegmenterModel(dictionary: dictionary, hmm: hmmCounts.model(), tagger: nil, info: info)
+    }
+
+    /// Trains a tagger model (which includes the dictionary model).
+    public static func trainTagger(corpus: SegmentedCorpus, names: [String], options: TaggerTrainer.Options,
+                                   heldOut: SegmentedCorpus? = nil,
+                                   progress: (TaggerTrainer.Progress) -> Void = { _ in }) -> SegmenterModel {
+        var model = trainDictionary(corpus: corpus, names: names)
+        model.tagger = TaggerTrainer(options: options).train(corpus: corpus, dictionary: model.dictionary,
+                                                             heldOut: heldOut, progress: progress)
+        model.info.modes = ["dict", "tagger"]
+        model.info.epochs = options.epochs
+        model.info.hashBits = options.hashBits
+        return model
+    }
+
+    // MARK: - Folder
+
+    /// Loads a model folder.
+    public static func load(from path: String) throws -> SegmenterModel {
+        let folder = URL(fileURLWithPath: path)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw InputError(file: path, "expected a segmenter model folder (segmenter.json, dictionary.txt, hmm.txt)")
+        }
+        let infoPath = folder.appendingPathComponent("segmenter.json").path
+        guard let data = FileManager.default.contents(atPath: infoPath) else {
+            throw InputError(file: infoPath, "missing: this folder is not a segmenter model")
+        }
+        let info: Info
+        do {
+            info = try JSONDecoder().decode(Info.self, from: data)
+        } catch {
+            throw InputError(file: infoPath, "expected the segmenter's JSON description: \(error)")
+        }
+        guard info.format == "nlpkit-segmenter", info.version == 1 else {
+            throw InputError(file: infoPath, "expected format nlpkit-segmenter version 1, got \(info.format) \(info.version)")
+        }
+        let dictionary = try SegmenterDictionary.load(contentsOf: folder.appendingPathComponent("dictionary.txt").path)
+        let hmm = try SegmenterHMM.load(contentsOf: folder.appendingPathComponent("hmm.txt").path)
+        var tagger: CharacterTagger?
+        if info.modes.contains("tagger") {
+            tagger = try TaggerModelFile.read(path: folder.appendingPathComponent("tagger.bin").path, dictionary: dictionary)
+        }
+        return SegmenterModel(dictionary: dictionary, hmm: hmm, tagger: tagger, info: info)
+    }
+
+    /// Writes the model folder; each file is written atomically.
+    public func write(to path: String) throws {
+        let folder = URL(fileURLWithPath: path)
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw InputError(file: path, "cannot create the model folder: \(error.localizedDescription)")
+        }
+        try dictionary.write(to: folder.appendingPathComponent("dictionary.txt").path)
+        try SegmenterFiles.writeAtomically(Data(hmm.serialized().utf8), to: folder.appendingPathComponent("hmm.txt").path)
+        if let tagger {
+            try TaggerModelFile.write(tagger, to: folder.appendingPathComponent("tagger.bin").path)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try SegmenterFiles.writeAtomically(try encoder.encode(info) + Data("\n".utf8),
+                                           to: folder.appendingPathComponent("segmenter.json").path)
+    }
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import NLPKit
+
+/// `nlp train-segmenter`: a segmenter model from segmented text (words separated by spaces, one
+/// sentence a line).
+struct TrainSegmenterCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train-segmenter",
+        abstract: "Train a Chinese word segmenter on segmented text.",
+        discussion: "dict: word frequencies and an HMM for unknown words (seconds). tagger: also an averaged-perceptron character tagger (minutes).")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "dict or tagger.")
+    var mode: ChineseSegmenter.Mode = .tagger
+
+    @Option(name: .shortAndLong, help: "Output model folder.")
+    var output: String
+
+    @Option(help: "Tagger: passes over the training text.")
+    var epochs = 10
+
+    @Option(help: "Tagger: log2 of the number of feature buckets.")
+    var hashBits = 22
+
+    @Option(help: "Tagger: blocks for the jackknifed dictionary features.")
+    var folds = 10
+
+    @Option(help: "Tagger: seed of the shuffles.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Tagger: segmented sentences scored after each epoch (never trained on).")
+    var heldOut: String?
+
+    @Argument(help: "Segmented training text.")
+    var corpus: [String]
+
+    func validate() throws {
+        guard !corpus.isEmpty else { throw ValidationError("give at least one CORPUS file") }
+        guard (1...200).contains(epochs) else { throw ValidationError("--epochs must be between 1 and 200") }
+        guard (16...26).contains(hashBits) else { throw ValidationError("--hash-bits must be between 16 and 26") }
+        guard (1...100).contains(folds) else { throw ValidationError("--folds must be between 1 and 100") }
+    }
+
+    func run() throws {
+        try global.apply()
+        let started = Date()
+        let corpus = try SegmentedCorpus(paths: self.corpus)
+        guard corpus.wordCount > 0 else { throw CLIError("\(self.corpus[0]): no words to train on") }
+        let names = self.corpus.map { URL(fileURLWithPath: $0).lastPathComponent }
+        log("read \(corpus.sentences.count) sentences, \(corpus.wordCount) words")
+        let model: SegmenterModel
+        switch mode {
+        case .dictionary:
+            model = SegmenterModel.trainDictionary(corpus: corpus, names: names)
+        case .tagger:
+            var options = TaggerTrainer.Options()
+            options.epochs = epochs
+            options.hashBits = hashBits
+            options.folds = folds
+            options.seed = seed
+            let heldOut = try self.heldOut.map { try SegmentedCorpus(paths: [$0]) }
+            model = SegmenterModel.trainTagger(corpus: corpus, names: names, options: options, heldOut: heldOut) { p in
+                var line = "epoch \(p.epoch)/\(p.epochs)  accuracy \(format(p.trainingAccuracy, 4))  \(format(p.seconds, 1)) s"
+                if let s = p.heldOut {
+                    line += "  held-out P \(format(s.precision, 4)) R \(format(s.recall, 4)) F1 \(format(s.f1, 4))"
+                }
+                log(line)
+            }
+        }
+        try model.write(to: output)
+        log("wrote \(output) (\(model.dictionary.count) words) in \(format(Date().timeIntervalSince(started), 1)) s")
+    }
+
+    private func log(_ line: String) {
+        FileHandle.standardError.write(Data(("train-segmenter: " + line + "\n").utf8))
+    }
+}
+
+/// `x` with `digits` decimals.
+func format(_ x: Double, _ digits: Int) -> String {
+    String(format: "%.\(digits)f", x)
+}
