@@ -33,6 +33,10 @@ struct TrainSegmenterCommand: ParsableCommand {
     @Option(help: "Tagger: segmented sentences scored after each epoch (never trained on).")
     var heldOut: String?
 
+    @Option(help: ArgumentHelp("Word list of the target segmentation standard: the corpus is re-segmented towards it first.",
+                               discussion: "Words not in the list are split into listed words where they can be."))
+    var standardWords: String?
+
     @Argument(help: "Segmented training text.")
     var corpus: [String]
 
@@ -46,10 +50,16 @@ struct TrainSegmenterCommand: ParsableCommand {
     func run() throws {
         try global.apply()
         let started = Date()
-        let corpus = try SegmentedCorpus(paths: self.corpus)
+        var corpus = try SegmentedCorpus(paths: self.corpus)
         guard corpus.wordCount > 0 else { throw CLIError("\(self.corpus[0]): no words to train on") }
-        let names = self.corpus.map { URL(fileURLWithPath: $0).lastPathComponent }
+        var names = self.corpus.map { URL(fileURLWithPath: $0).lastPathComponent }
         log("read \(corpus.sentences.count) sentences, \(corpus.wordCount) words")
+        if let standardWords {
+            let (adapted, splits) = corpus.adapted(to: try SegmentationScorer.readTrainingWords(path: standardWords))
+            corpus = adapted
+            names.append("standard: " + URL(fileURLWithPath: standardWords).lastPathComponent)
+            log("re-segmented towards \(standardWords): \(splits) words split")
+        }
         let model: SegmenterModel
         switch mode {
         case .dictionary:

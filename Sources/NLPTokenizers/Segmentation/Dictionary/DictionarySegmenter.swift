@@ -6,10 +6,13 @@
 public struct DictionarySegmenter {
     public let dictionary: SegmenterDictionary
     public let hmm: SegmenterHMM?
+    /// The boundary rules texts must be loaded with (`SegmenterText.rules`).
+    public let rules: SegmenterRules
 
-    public init(dictionary: SegmenterDictionary, hmm: SegmenterHMM?) {
+    public init(dictionary: SegmenterDictionary, hmm: SegmenterHMM?, rules: SegmenterRules = .none) {
         self.dictionary = dictionary
         self.hmm = hmm
+        self.rules = rules
     }
 
     /// Buffers reused from line to line.

@@ -33,7 +33,7 @@ public struct ChineseSegmenter {
     public init(model: SegmenterModel, mode: Mode, searchMode: Bool = false) throws {
         switch mode {
         case .dictionary:
-            backend = .dictionary(DictionarySegmenter(dictionary: model.dictionary, hmm: model.hmm))
+            backend = .dictionary(DictionarySegmenter(dictionary: model.dictionary, hmm: model.hmm, rules: model.rules))
         case .tagger:
             guard let tagger = model.tagger else {
                 throw SegmenterError.noTagger
@@ -77,6 +77,7 @@ public struct ChineseSegmenter {
             icu.wordRanges(in: text, into: &ranges)
             return
         }
+        w.text.rules = rules
         w.text.load(text)
         appendUnitRanges(&w)
         for units in w.units { ranges.append(w.text.utf8Range(units: units)) }
@@ -88,9 +89,19 @@ public struct ChineseSegmenter {
             wordRanges(in: String(decoding: bytes, as: UTF8.self), workspace: &w, into: &ranges)
             return
         }
+        w.text.rules = rules
         w.text.load(utf8: bytes)
         appendUnitRanges(&w)
         for units in w.units { ranges.append(w.text.utf8Range(units: units)) }
+    }
+
+    /// The boundary rules of the backend's model.
+    private var rules: SegmenterRules {
+        switch backend {
+        case .dictionary(let segmenter): return segmenter.rules
+        case .tagger(let tagger): return tagger.rules
+        case .icu: return .none
+        }
     }
 
     private func appendUnitRanges(_ w: inout Workspace) {
@@ -117,20 +128,22 @@ public struct ChineseSegmenter {
         case .icu:
             return self
         case .dictionary(let segmenter):
-            let dictionary = Self.dictionary(segmenter.dictionary, adding: entries, hmm: segmenter.hmm)
-            return ChineseSegmenter(backend: .dictionary(DictionarySegmenter(dictionary: dictionary, hmm: segmenter.hmm)),
+            let dictionary = Self.dictionary(segmenter.dictionary, adding: entries, hmm: segmenter.hmm, rules: segmenter.rules)
+            return ChineseSegmenter(backend: .dictionary(DictionarySegmenter(dictionary: dictionary, hmm: segmenter.hmm,
+                                                                             rules: segmenter.rules)),
                                     searchMode: searchMode)
         case .tagger(let tagger):
-            let dictionary = Self.dictionary(tagger.dictionary, adding: entries, hmm: nil)
+            let dictionary = Self.dictionary(tagger.dictionary, adding: entries, hmm: nil, rules: tagger.rules)
             return ChineseSegmenter(backend: .tagger(tagger.with(dictionary: dictionary)), searchMode: searchMode)
         }
     }
 
     private static func dictionary(_ base: SegmenterDictionary, adding entries: [(word: String, frequency: Double?)],
-                                   hmm: SegmenterHMM?) -> SegmenterDictionary {
-        let segmenter = DictionarySegmenter(dictionary: base, hmm: hmm)
+                                   hmm: SegmenterHMM?, rules: SegmenterRules) -> SegmenterDictionary {
+        let segmenter = DictionarySegmenter(dictionary: base, hmm: hmm, rules: rules)
         var workspace = DictionarySegmenter.Workspace()
         var text = SegmenterText()
+        text.rules = rules
         var units: [Range<Int>] = []
         let resolved: [(word: String, frequency: Double)] = entries.map { entry in
             if let f = entry.frequency { return (word: entry.word, frequency: f) }

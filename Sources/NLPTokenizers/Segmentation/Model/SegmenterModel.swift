@@ -11,6 +11,10 @@ public struct SegmenterModel {
     public var hmm: SegmenterHMM
     public var tagger: CharacterTagger?
     public var info: Info
+    /// Boundary rules learned from the training text (kept in segmenter.json).
+    public var rules: SegmenterRules {
+        SegmenterRules(standaloneSymbols: Set((info.standaloneSymbols ?? []).compactMap { $0.unicodeScalars.first.map { UInt32($0.value) } }))
+    }
 
     /// The contents of segmenter.json.
     public struct Info: Codable, Equatable {
@@ -24,6 +28,9 @@ public struct SegmenterModel {
         public var words: Int
         public var epochs: Int?
         public var hashBits: Int?
+        /// Symbols that are always a word of their own (see `SegmenterRules`); a run of one mark is
+        /// written as the mark twice.
+        public var standaloneSymbols: [String]?
     }
 
     public init(dictionary: SegmenterDictionary, hmm: SegmenterHMM, tagger: CharacterTagger?, info: Info) {
@@ -37,7 +44,9 @@ public struct SegmenterModel {
     public static func trainDictionary(corpus: SegmentedCorpus, names: [String]) -> SegmenterModel {
         var counts: [String: Double] = [:]
         var hmmCounts = SegmenterHMM.Counts()
+        let rules = SegmenterRules.learn(from: corpus)
         var text = SegmenterText()
+        text.rules = rules
         for words in corpus.sentences where !words.isEmpty {
             for word in words { counts[SegmenterDictionary.normalize(word), default: 0] += 1 }
             let unitCounts = text.load(words: words)
@@ -50,7 +59,12 @@ public struct SegmenterModel {
             hmmCounts.add(wordSymbols: slices)
         }
         let dictionary = SegmenterDictionary(entries: counts.map { (word: $0.key, frequency: $0.value) })
-        let info = Info(modes: ["dict"], trainedOn: names, sentences: corpus.sentences.count, words: corpus.wordCount)
+        var info = Info(modes: ["dict"], trainedOn: names, sentences: corpus.sentences.count, words: corpus.wordCount)
+        info.standaloneSymbols = rules.standaloneSymbols.sorted().map { symbol in
+            symbol >= SegmenterSymbols.repeatedMark
+                ? String(repeating: String(Unicode.Scalar(symbol - SegmenterSymbols.repeatedMark)!), count: 2)
+                : String(Unicode.Scalar(symbol)!)
+        }
         return SegmenterModel(dictionary: dictionary, hmm: hmmCounts.model(), tagger: nil, info: info)
     }
 
@@ -59,7 +73,7 @@ public struct SegmenterModel {
                                    heldOut: SegmentedCorpus? = nil,
                                    progress: (TaggerTrainer.Progress) -> Void = { _ in }) -> SegmenterModel {
         var model = trainDictionary(corpus: corpus, names: names)
-        model.tagger = TaggerTrainer(options: options).train(corpus: corpus, dictionary: model.dictionary,
+        model.tagger = TaggerTrainer(options: options).train(corpus: corpus, dictionary: model.dictionary, rules: model.rules,
                                                              heldOut: heldOut, progress: progress)
         model.info.modes = ["dict", "tagger"]
         model.info.epochs = options.epochs
@@ -93,7 +107,8 @@ public struct SegmenterModel {
         let hmm = try SegmenterHMM.load(contentsOf: folder.appendingPathComponent("hmm.txt").path)
         var tagger: CharacterTagger?
         if info.modes.contains("tagger") {
-            tagger = try TaggerModelFile.read(path: folder.appendingPathComponent("tagger.bin").path, dictionary: dictionary)
+            tagger = try TaggerModelFile.read(path: folder.appendingPathComponent("tagger.bin").path, dictionary: dictionary,
+                                              rules: SegmenterModel(dictionary: dictionary, hmm: hmm, tagger: nil, info: info).rules)
         }
         return SegmenterModel(dictionary: dictionary, hmm: hmm, tagger: tagger, info: info)
     }

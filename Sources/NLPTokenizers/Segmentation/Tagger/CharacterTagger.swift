@@ -2,6 +2,8 @@
 /// sequence is the sum of the weights of each unit's hashed features for its tag plus the weights of
 /// the tag transitions (trained as an averaged structured perceptron, see `TaggerTrainer`); Viterbi
 /// finds the best sequence that respects the forced boundaries.
+let debugTagger = ProcessInfo.processInfo.environment["SEG_DEBUG"] != nil
+import Foundation
 public struct CharacterTagger {
     public let dictionary: SegmenterDictionary
     public let features: TaggerFeatures
@@ -11,10 +13,13 @@ public struct CharacterTagger {
     let transition: [SIMD4<Float>]
     /// Scores of the first tag of a line.
     let start: SIMD4<Float>
+    /// The boundary rules texts must be loaded with (`SegmenterText.rules`).
+    public let rules: SegmenterRules
 
     init(dictionary: SegmenterDictionary, features: TaggerFeatures, weights: [SIMD4<Float>],
-         transition: [SIMD4<Float>], start: SIMD4<Float>) {
+         transition: [SIMD4<Float>], start: SIMD4<Float>, rules: SegmenterRules) {
         precondition(weights.count == features.bucketCount && transition.count == 4)
+        self.rules = rules
         self.dictionary = dictionary
         self.features = features
         self.weights = weights
@@ -25,7 +30,8 @@ public struct CharacterTagger {
     /// The same tagger reading its dictionary features from another dictionary (for example one with
     /// user words added).
     public func with(dictionary: SegmenterDictionary) -> CharacterTagger {
-        CharacterTagger(dictionary: dictionary, features: features, weights: weights, transition: transition, start: start)
+        CharacterTagger(dictionary: dictionary, features: features, weights: weights, transition: transition, start: start,
+                        rules: rules)
     }
 
     /// Buffers reused from line to line.
@@ -44,6 +50,13 @@ public struct CharacterTagger {
         features.extract(text, dictionary: dictionary, workspace: &w.features, into: &w.buckets)
         Self.emissions(buckets: w.buckets, weights: weights, count: n, into: &w.emissions)
         w.viterbi.decode(emissions: w.emissions, forcedBreaks: text.forcedBreaks, transition: transition, start: start)
+        if debugTagger {
+            for i in 0..<n {
+                var parts: [String] = []
+                for j in 0..<TaggerFeatures.count { parts.append("\(j):\(weights[Int(w.buckets[i * TaggerFeatures.count + j])])") }
+                print(String(text.unitSymbols[i], radix: 16), w.emissions[i], w.viterbi.tags[i], parts.joined(separator: " "))
+            }
+        }
         var wordStart = 0
         for i in 0..<n where w.viterbi.tags[i] >= SegmenterTag.end.rawValue {
             words.append(wordStart..<i + 1)

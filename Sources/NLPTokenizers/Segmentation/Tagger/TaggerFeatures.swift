@@ -2,9 +2,10 @@
 /// weight table has one row of tag scores per bucket). Templates, with x the unit symbols, t their
 /// types (see `typeCode`) and D the dictionary-match lengths:
 ///   x−2 … x+2, x−2x−1, x−1x0, x0x+1, x+1x+2, x−1x+1, x−1x0x+1,
-///   t−1t0t+1, t−2…t+2, repetitions (x0 = x−1, x0 = x+1, x−1 = x+1, x0 = x−2, x0 = x+2),
+///   t−1t0t+1, t−2…t+2, t0x+1, x−1t0, t−1x0, x0t+1, repetitions (x0 = x−1, x0 = x+1, x−1 = x+1, x0 = x−2, x0 = x+2),
 ///   longest dictionary word beginning at / ending at / running through the unit, alone, as a
-///   triple and with x0, plus a bias.
+///   triple and with x0; the longest word ending just before the unit and beginning just after it,
+///   with x0; the word ending at the unit with x+1, the word beginning at it with x−1; a bias.
 /// Dictionary words count only when they span two or more units; during training the dictionary of
 /// each fold leaves that fold's words out (see `TaggerTrainer`), so the weights learn how far to
 /// trust a dictionary that misses words, as it will on new text.
@@ -13,7 +14,7 @@ public struct TaggerFeatures {
     public let hashBits: Int
     public var bucketCount: Int { 1 << hashBits }
     /// Features per unit.
-    public static let count = 23
+    public static let count = 34
     /// Dictionary lengths above this are capped.
     static let maximumLength: UInt8 = 6
 
@@ -33,7 +34,10 @@ public struct TaggerFeatures {
 
     /// A small number for each unit that says what kind of character it is: 0 other ideograph,
     /// 1 Chinese numeral, 2 date suffix (年月日时分秒号), 3 number, 4 Latin, 5 closed punctuation,
-    /// 6 symbol, 7 URL or e-mail, 8 padding.
+    /// 6 percent sign, 7 URL or e-mail, 8 padding, 9 slash, 10 dash or tilde, 11 middle dot (in
+    /// transliterated names, and a decimal point in People's Daily), 12 ratio sign ∶ (scores, 3∶1),
+    /// 13 other symbol. Symbols get classes of their own because they behave differently: ％ and ∶
+    /// join the numbers around them, · the names around it, ℃ stands alone.
     static func typeCode(kind: SegmenterUnitKind, symbol: UInt32) -> UInt8 {
         switch kind {
         case .ideograph:
@@ -42,8 +46,17 @@ public struct TaggerFeatures {
         case .number: return 3
         case .letters, .alphanumeric: return 4
         case .punctuation: return 5
-        case .symbol: return 6
         case .url, .email: return 7
+        case .symbol:
+            let mark = symbol >= SegmenterSymbols.repeatedMark ? symbol - SegmenterSymbols.repeatedMark : symbol
+            switch mark {
+            case 0x25, 0x2030: return 6                                    // % ‰
+            case 0x2F: return 9                                            // /
+            case 0x2D, 0x2014, 0x2015, 0x2013, 0x2012, 0x2212, 0x7E, 0x301C: return 10  // - — ― – ‒ − ~ 〜
+            case 0xB7, 0x2022, 0x30FB, 0x2027: return 11                   // · • ・ ‧
+            case 0x2236: return 12                                         // ∶
+            default: return 13
+            }
         }
     }
 
@@ -107,6 +120,19 @@ public struct TaggerFeatures {
                 put(Self.mix(Self.mix(Self.seed(20), e), x0))
                 put(Self.mix(Self.mix(Self.seed(21), m), x0))
                 put(Self.mix(Self.mix(Self.seed(22), b << 8 | e), UInt64(t[c])))
+                put(Self.mix(Self.mix(Self.seed(23), UInt64(t[c])), xp1))
+                put(Self.mix(Self.mix(Self.seed(24), xm1), UInt64(t[c])))
+                put(Self.mix(Self.mix(Self.seed(25), UInt64(t[c - 1])), x0))
+                put(Self.mix(Self.mix(Self.seed(26), x0), UInt64(t[c + 1])))
+                put(Self.mix(Self.seed(27), UInt64(t[c])))
+                put(Self.mix(Self.seed(28), UInt64(t[c - 1]) << 8 | UInt64(t[c])))
+                put(Self.mix(Self.seed(29), UInt64(t[c]) << 8 | UInt64(t[c + 1])))
+                // The dictionary around: does a word end just before / begin just after this unit?
+                let endBefore = i > 0 ? UInt64(w.end[i - 1]) : 15, beginAfter = i + 1 < n ? UInt64(w.begin[i + 1]) : 15
+                put(Self.mix(Self.mix(Self.seed(30), endBefore), x0))
+                put(Self.mix(Self.mix(Self.seed(31), beginAfter), x0))
+                put(Self.mix(Self.mix(Self.seed(32), e), xp1))
+                put(Self.mix(Self.mix(Self.seed(33), b), xm1))
             }
         }}
     }

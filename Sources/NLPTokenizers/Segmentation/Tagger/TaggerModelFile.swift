@@ -1,20 +1,17 @@
 import Foundation
 
 /// The tagger's weights on disk (`tagger.bin`), little-endian:
-///   "NLPSEGT1", UInt32 hash bits, UInt32 features per unit, UInt32 tags (4),
-///   Float32 × 4 start scores, Float32 × 16 transition scores, Float32 scale,
-///   UInt32 row count, then per row: UInt32 bucket and Int8 × 4 scores (score = q · scale).
-/// Only rows with a non-zero quantized score are stored; rows are in bucket order.
+///   "NLPSEGT2", UInt32 hash bits, UInt32 features per unit, UInt32 tags (4),
+///   Float32 × 4 start scores, Float32 × 16 transition scores,
+///   UInt32 row count, then per non-zero row: the gap to the previous row's bucket as a LEB128
+///   varint, and its four scores as IEEE half floats.
+/// Half floats keep three significant digits over the whole range of perceptron weights (the
+/// median weight is below 1, the largest near 1,000); storing only the rows that training touched
+/// keeps the file at a few bytes a feature.
 enum TaggerModelFile {
-    static let magic = Array("NLPSEGT1".utf8)
+    static let magic = Array("NLPSEGT2".utf8)
 
     static func write(_ tagger: CharacterTagger, to path: String) throws {
-        var maximum: Float = 0
-        for row in tagger.weights {
-            let magnitude = SIMD4<Float>(abs(row[0]), abs(row[1]), abs(row[2]), abs(row[3])).max()
-            maximum = Swift.max(maximum, magnitude)
-        }
-        let scale = maximum > 0 ? maximum / 127 : 1
         var data = Data(magic)
         func put32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
         func putFloat(_ v: Float) { put32(v.bitPattern) }
@@ -23,61 +20,89 @@ enum TaggerModelFile {
         put32(4)
         for t in 0..<4 { putFloat(tagger.start[t]) }
         for row in tagger.transition { for t in 0..<4 { putFloat(row[t]) } }
-        putFloat(scale)
-        var rows: [(UInt32, SIMD4<Int8>)] = []
+        var rows: [(Int, SIMD4<UInt16>)] = []
         for (bucket, row) in tagger.weights.enumerated() {
-            let scaled = (row / scale).rounded(.toNearestOrEven)
-            let q = SIMD4<Int8>(clamping: SIMD4<Int32>(scaled))
-            if q != .zero { rows.append((UInt32(bucket), q)) }
+            let half = SIMD4<UInt16>(Float16(row[0]).bitPattern, Float16(row[1]).bitPattern,
+                                     Float16(row[2]).bitPattern, Float16(row[3]).bitPattern)
+            // ±0 both mean nothing to store.
+            if half & 0x7FFF != .zero { rows.append((bucket, half)) }
         }
         put32(UInt32(rows.count))
-        data.reserveCapacity(data.count + rows.count * 8)
-        for (bucket, q) in rows {
-            put32(bucket)
-            for t in 0..<4 { data.append(UInt8(bitPattern: q[t])) }
+        data.reserveCapacity(data.count + rows.count * 10)
+        var previous = 0
+        for (bucket, half) in rows {
+            var gap = UInt32(bucket - previous)
+            previous = bucket
+            repeat {
+                let low = UInt8(gap & 0x7F)
+                gap >>= 7
+                data.append(gap == 0 ? low : low | 0x80)
+            } while gap != 0
+            for t in 0..<4 { withUnsafeBytes(of: half[t].littleEndian) { data.append(contentsOf: $0) } }
         }
         try SegmenterFiles.writeAtomically(data, to: path)
     }
 
-    static func read(path: String, dictionary: SegmenterDictionary) throws -> CharacterTagger {
+    static func read(path: String, dictionary: SegmenterDictionary, rules: SegmenterRules) throws -> CharacterTagger {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw InputError(file: path, "cannot read the tagger weights")
         }
-        let bytes = [UInt8](data)
-        var offset = 0
-        func bad(_ what: String) -> InputError { InputError(file: path, "not a segmenter tagger file: \(what)") }
-        func get32() throws -> UInt32 {
-            guard offset + 4 <= bytes.count else { throw bad("truncated at byte \(offset)") }
-            let v = UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16
-                | UInt32(bytes[offset + 3]) << 24
-            offset += 4
-            return v
+        return try data.withUnsafeBytes { raw -> CharacterTagger in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var offset = 0
+            func bad(_ what: String) -> InputError { InputError(file: path, "not a segmenter tagger file: \(what)") }
+            func need(_ n: Int) throws {
+                guard offset + n <= bytes.count else { throw bad("truncated at byte \(offset)") }
+            }
+            func get32() throws -> UInt32 {
+                try need(4)
+                let v = UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16
+                    | UInt32(bytes[offset + 3]) << 24
+                offset += 4
+                return v
+            }
+            func getFloat() throws -> Float { Float(bitPattern: try get32()) }
+            guard bytes.count >= 8, Array(bytes[0..<8]) == magic else { throw bad("wrong magic bytes") }
+            offset = 8
+            let hashBits = Int(try get32())
+            let perUnit = Int(try get32())
+            let tags = Int(try get32())
+            guard (10...28).contains(hashBits), perUnit == TaggerFeatures.count, tags == 4 else {
+                throw bad("hash bits \(hashBits), \(perUnit) features, \(tags) tags (this build expects \(TaggerFeatures.count) features, 4 tags)")
+            }
+            var start = SIMD4<Float>.zero
+            for t in 0..<4 { start[t] = try getFloat() }
+            var transition = [SIMD4<Float>](repeating: .zero, count: 4)
+            for r in 0..<4 { for t in 0..<4 { transition[r][t] = try getFloat() } }
+            let rowCount = Int(try get32())
+            let features = TaggerFeatures(hashBits: hashBits)
+            var weights = [SIMD4<Float>](repeating: .zero, count: features.bucketCount)
+            var bucket = 0
+            for _ in 0..<rowCount {
+                var gap = 0, shift = 0
+                while true {
+                    try need(1)
+                    let b = bytes[offset]
+                    offset += 1
+                    gap |= Int(b & 0x7F) << shift
+                    if b & 0x80 == 0 { break }
+                    shift += 7
+                    guard shift < 35 else { throw bad("bad bucket gap at byte \(offset)") }
+                }
+                bucket += gap
+                guard bucket < weights.count else { throw bad("bucket \(bucket) out of range") }
+                try need(8)
+                var row = SIMD4<Float>.zero
+                for t in 0..<4 {
+                    let h = UInt16(bytes[offset]) | UInt16(bytes[offset + 1]) << 8
+                    row[t] = Float(Float16(bitPattern: h))
+                    offset += 2
+                }
+                weights[bucket] = row
+            }
+            guard offset == bytes.count else { throw bad("\(bytes.count - offset) bytes after the last row") }
+            return CharacterTagger(dictionary: dictionary, features: features, weights: weights, transition: transition, start: start,
+                                   rules: rules)
         }
-        func getFloat() throws -> Float { Float(bitPattern: try get32()) }
-        guard bytes.count >= 8, Array(bytes[0..<8]) == magic else { throw bad("wrong magic bytes") }
-        offset = 8
-        let hashBits = Int(try get32())
-        let perUnit = Int(try get32())
-        let tags = Int(try get32())
-        guard (10...28).contains(hashBits), perUnit == TaggerFeatures.count, tags == 4 else {
-            throw bad("hash bits \(hashBits), \(perUnit) features, \(tags) tags (this build expects \(TaggerFeatures.count) features, 4 tags)")
-        }
-        var start = SIMD4<Float>.zero
-        for t in 0..<4 { start[t] = try getFloat() }
-        var transition = [SIMD4<Float>](repeating: .zero, count: 4)
-        for r in 0..<4 { for t in 0..<4 { transition[r][t] = try getFloat() } }
-        let scale = try getFloat()
-        let rowCount = Int(try get32())
-        guard offset + rowCount * 8 == bytes.count else { throw bad("expected \(rowCount) rows of 8 bytes") }
-        let features = TaggerFeatures(hashBits: hashBits)
-        var weights = [SIMD4<Float>](repeating: .zero, count: features.bucketCount)
-        for _ in 0..<rowCount {
-            let bucket = Int(try get32())
-            guard bucket < weights.count else { throw bad("bucket \(bucket) out of range") }
-            weights[bucket] = SIMD4<Float>(Float(Int8(bitPattern: bytes[offset])), Float(Int8(bitPattern: bytes[offset + 1])),
-                                           Float(Int8(bitPattern: bytes[offset + 2])), Float(Int8(bitPattern: bytes[offset + 3]))) * scale
-            offset += 4
-        }
-        return CharacterTagger(dictionary: dictionary, features: features, weights: weights, transition: transition, start: start)
     }
 }

@@ -36,8 +36,8 @@ public struct TaggerTrainer {
 
     /// Trains on `corpus` (the dictionary holds its words); `heldOut` sentences are scored after each
     /// epoch with the averaged weights and never trained on.
-    public func train(corpus: SegmentedCorpus, dictionary: SegmenterDictionary, heldOut: SegmentedCorpus? = nil,
-                      progress: (Progress) -> Void = { _ in }) -> CharacterTagger {
+    public func train(corpus: SegmentedCorpus, dictionary: SegmenterDictionary, rules: SegmenterRules = .none,
+                      heldOut: SegmentedCorpus? = nil, progress: (Progress) -> Void = { _ in }) -> CharacterTagger {
         let features = TaggerFeatures(hashBits: options.hashBits)
         let k = TaggerFeatures.count
         let sentences = corpus.sentences.filter { !$0.isEmpty }
@@ -58,6 +58,7 @@ public struct TaggerTrainer {
 
         // Units, gold tags and feature buckets of every sentence, computed once.
         var text = SegmenterText()
+        text.rules = rules
         var workspace = TaggerFeatures.Workspace()
         var bucketStore: [[UInt32]] = []
         var goldStore: [[Int]] = []
@@ -108,19 +109,20 @@ public struct TaggerTrainer {
             }
             var score: SegmentationScore?
             if !heldOutSentences.isEmpty {
-                let tagger = state.averaged(dictionary: dictionary, features: features)
+                let tagger = state.averaged(dictionary: dictionary, features: features, rules: rules)
                 score = Self.score(tagger, on: heldOutSentences)
             }
             progress(Progress(epoch: epoch, epochs: options.epochs, trainingAccuracy: Double(correct) / Double(max(total, 1)),
                               seconds: Date().timeIntervalSince(started), heldOut: score))
         }
-        return state.averaged(dictionary: dictionary, features: features)
+        return state.averaged(dictionary: dictionary, features: features, rules: rules)
     }
 
     /// Segments the raw text of gold sentences and scores the result.
     static func score(_ tagger: CharacterTagger, on sentences: [[String]]) -> SegmentationScore {
         var scorer = SegmentationScorer(trainingWords: nil)
         var text = SegmenterText()
+        text.rules = tagger.rules
         var workspace = CharacterTagger.Workspace()
         var ranges: [Range<Int>] = []
         for gold in sentences {
@@ -181,7 +183,7 @@ private struct PerceptronState {
         }
     }
 
-    func averaged(dictionary: SegmenterDictionary, features: TaggerFeatures) -> CharacterTagger {
+    func averaged(dictionary: SegmenterDictionary, features: TaggerFeatures, rules: SegmenterRules) -> CharacterTagger {
         func average(_ w: SIMD4<Float>, _ u: SIMD4<Double>) -> SIMD4<Float> {
             SIMD4<Float>(SIMD4<Double>(w) - u / step)
         }
@@ -191,7 +193,7 @@ private struct PerceptronState {
         }
         return CharacterTagger(dictionary: dictionary, features: features, weights: averagedWeights,
                                transition: (0..<4).map { average(transition[$0], transitionSums[$0]) },
-                               start: average(start, startSums))
+                               start: average(start, startSums), rules: rules)
     }
 }
 

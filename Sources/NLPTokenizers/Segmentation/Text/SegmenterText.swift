@@ -35,6 +35,9 @@ public struct SegmenterText {
         Int(utf8Offsets[Int(unitStarts[units.lowerBound])])..<Int(utf8Offsets[Int(unitStarts[units.upperBound])])
     }
 
+    /// The rules of the model that will segment the line (set before loading).
+    public var rules = SegmenterRules.none
+
     /// Loads a whole line: decodes, normalizes and splits it into units.
     public mutating func load(_ text: String) {
         var text = text
@@ -118,8 +121,11 @@ public struct SegmenterText {
                     while j < end && scalars[j] == s { j += 1 }
                 }
                 let kind: SegmenterUnitKind = c == .closedPunctuation ? .punctuation : .symbol
+                let standalone = kind == .symbol && !rules.standaloneSymbols.isEmpty
+                    && rules.standaloneSymbols.contains(j - i == 1 ? s : SegmenterSymbols.repeatedMark + s)
+                if standalone { forcedBreaks[forcedBreaks.count - 1] = true }
                 appendUnit(kind: kind, scalars: i..<j)
-                if kind == .punctuation { forcedBreaks[forcedBreaks.count - 1] = true }
+                if kind == .punctuation || standalone { forcedBreaks[forcedBreaks.count - 1] = true }
                 i = j
             case .ideograph:
                 appendUnit(kind: .ideograph, scalars: i..<i + 1)
