@@ -27,6 +27,9 @@ struct TrainSegmenterCommand: ParsableCommand {
     @Option(help: "Tagger: blocks for the jackknifed dictionary features.")
     var folds = 10
 
+    @Option(help: "Tagger: 4 (B M E S) or 6 (B B2 B3 M E S) tags.")
+    var tags = 6
+
     @Option(help: "Tagger: seed of the shuffles.")
     var seed: UInt64 = 1
 
@@ -45,6 +48,7 @@ struct TrainSegmenterCommand: ParsableCommand {
         guard (1...200).contains(epochs) else { throw ValidationError("--epochs must be between 1 and 200") }
         guard (16...26).contains(hashBits) else { throw ValidationError("--hash-bits must be between 16 and 26") }
         guard (1...100).contains(folds) else { throw ValidationError("--folds must be between 1 and 100") }
+        guard TaggerTagSet(rawValue: tags) != nil else { throw ValidationError("--tags must be 4 or 6") }
     }
 
     func run() throws {
@@ -70,6 +74,7 @@ struct TrainSegmenterCommand: ParsableCommand {
             options.hashBits = hashBits
             options.folds = folds
             options.seed = seed
+            options.tagSet = TaggerTagSet(rawValue: tags)!
             let heldOut = try self.heldOut.map { try SegmentedCorpus(paths: [$0]) }
             model = SegmenterModel.trainTagger(corpus: corpus, names: names, options: options, heldOut: heldOut) { p in
                 var line = "epoch \(p.epoch)/\(p.epochs)  accuracy \(format(p.trainingAccuracy, 4))  \(format(p.seconds, 1)) s"

@@ -12,9 +12,7 @@ public struct SegmenterModel {
     public var tagger: CharacterTagger?
     public var info: Info
     /// Boundary rules learned from the training text (kept in segmenter.json).
-    public var rules: SegmenterRules {
-        SegmenterRules(standaloneSymbols: Set((info.standaloneSymbols ?? []).compactMap { $0.unicodeScalars.first.map { UInt32($0.value) } }))
-    }
+    public var rules: SegmenterRules { SegmenterRules(serialized: info.symbolPlaces ?? [:]) }
 
     /// The contents of segmenter.json.
     public struct Info: Codable, Equatable {
@@ -28,9 +26,11 @@ public struct SegmenterModel {
         public var words: Int
         public var epochs: Int?
         public var hashBits: Int?
-        /// Symbols that are always a word of their own (see `SegmenterRules`); a run of one mark is
-        /// written as the mark twice.
-        public var standaloneSymbols: [String]?
+        /// 4 or 6.
+        public var tags: Int?
+        /// The places (B M E S) each frequent symbol takes in a word (see `SegmenterRules`); a run of
+        /// one mark is written as the mark twice.
+        public var symbolPlaces: [String: String]?
     }
 
     public init(dictionary: SegmenterDictionary, hmm: SegmenterHMM, tagger: CharacterTagger?, info: Info) {
@@ -60,11 +60,7 @@ public struct SegmenterModel {
         }
         let dictionary = SegmenterDictionary(entries: counts.map { (word: $0.key, frequency: $0.value) })
         var info = Info(modes: ["dict"], trainedOn: names, sentences: corpus.sentences.count, words: corpus.wordCount)
-        info.standaloneSymbols = rules.standaloneSymbols.sorted().map { symbol in
-            symbol >= SegmenterSymbols.repeatedMark
-                ? String(repeating: String(Unicode.Scalar(symbol - SegmenterSymbols.repeatedMark)!), count: 2)
-                : String(Unicode.Scalar(symbol)!)
-        }
+        info.symbolPlaces = rules.serialized
         return SegmenterModel(dictionary: dictionary, hmm: hmmCounts.model(), tagger: nil, info: info)
     }
 
@@ -78,6 +74,7 @@ public struct SegmenterModel {
         model.info.modes = ["dict", "tagger"]
         model.info.epochs = options.epochs
         model.info.hashBits = options.hashBits
+        model.info.tags = options.tagSet.count
         return model
     }
 

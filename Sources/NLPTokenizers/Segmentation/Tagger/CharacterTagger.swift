@@ -1,44 +1,45 @@
-/// Accurate mode: a linear-chain tagger that gives each unit a B/M/E/S tag. The score of a tag
-/// sequence is the sum of the weights of each unit's hashed features for its tag plus the weights of
-/// the tag transitions (trained as an averaged structured perceptron, see `TaggerTrainer`); Viterbi
-/// finds the best sequence that respects the forced boundaries.
-let debugTagger = ProcessInfo.processInfo.environment["SEG_DEBUG"] != nil
-import Foundation
+/// Accurate mode: a linear-chain tagger that gives each unit a tag (B/M/E/S, or the six-tag set). The
+/// score of a tag sequence is the sum of the weights of each unit's hashed features for its tag plus
+/// the weights of the tag transitions (trained as an averaged structured perceptron, see
+/// `TaggerTrainer`); Viterbi finds the best sequence that respects the forced boundaries.
 public struct CharacterTagger {
     public let dictionary: SegmenterDictionary
     public let features: TaggerFeatures
-    /// One row of B/M/E/S scores per feature bucket.
-    let weights: [SIMD4<Float>]
+    public let tagSet: TaggerTagSet
+    /// One row of tag scores per feature bucket (lanes as in `TaggerTagSet`).
+    let weights: [SIMD8<Float>]
     /// `transition[from]`: the scores of each next tag.
-    let transition: [SIMD4<Float>]
+    let transition: [SIMD8<Float>]
     /// Scores of the first tag of a line.
-    let start: SIMD4<Float>
+    let start: SIMD8<Float>
     /// The boundary rules texts must be loaded with (`SegmenterText.rules`).
     public let rules: SegmenterRules
 
-    init(dictionary: SegmenterDictionary, features: TaggerFeatures, weights: [SIMD4<Float>],
-         transition: [SIMD4<Float>], start: SIMD4<Float>, rules: SegmenterRules) {
-        precondition(weights.count == features.bucketCount && transition.count == 4)
-        self.rules = rules
+    init(dictionary: SegmenterDictionary, features: TaggerFeatures, tagSet: TaggerTagSet, weights: [SIMD8<Float>],
+         transition: [SIMD8<Float>], start: SIMD8<Float>, rules: SegmenterRules) {
+        precondition(weights.count == features.bucketCount && transition.count == 8)
         self.dictionary = dictionary
         self.features = features
+        self.tagSet = tagSet
         self.weights = weights
         self.transition = transition
         self.start = start
+        self.rules = rules
     }
 
     /// The same tagger reading its dictionary features from another dictionary (for example one with
     /// user words added).
     public func with(dictionary: SegmenterDictionary) -> CharacterTagger {
-        CharacterTagger(dictionary: dictionary, features: features, weights: weights, transition: transition, start: start,
-                        rules: rules)
+        CharacterTagger(dictionary: dictionary, features: features, tagSet: tagSet, weights: weights,
+                        transition: transition, start: start, rules: rules)
     }
 
     /// Buffers reused from line to line.
     public struct Workspace {
         var features = TaggerFeatures.Workspace()
         var buckets: [UInt32] = []
-        var emissions: [SIMD4<Float>] = []
+        var emissions: [SIMD8<Float>] = []
+        var masks: [SIMD8<Float>] = []
         var viterbi = Viterbi()
         public init() {}
     }
@@ -49,23 +50,18 @@ public struct CharacterTagger {
         if n == 0 { return }
         features.extract(text, dictionary: dictionary, workspace: &w.features, into: &w.buckets)
         Self.emissions(buckets: w.buckets, weights: weights, count: n, into: &w.emissions)
-        w.viterbi.decode(emissions: w.emissions, forcedBreaks: text.forcedBreaks, transition: transition, start: start)
-        if debugTagger {
-            for i in 0..<n {
-                var parts: [String] = []
-                for j in 0..<TaggerFeatures.count { parts.append("\(j):\(weights[Int(w.buckets[i * TaggerFeatures.count + j])])") }
-                print(String(text.unitSymbols[i], radix: 16), w.emissions[i], w.viterbi.tags[i], parts.joined(separator: " "))
-            }
-        }
+        tagSet.placeMasks(text, rules: rules, into: &w.masks)
+        w.viterbi.decode(emissions: w.emissions, masks: w.masks, forcedBreaks: text.forcedBreaks, transition: transition,
+                         start: start, tagSet: tagSet)
         var wordStart = 0
-        for i in 0..<n where w.viterbi.tags[i] >= SegmenterTag.end.rawValue {
+        for i in 0..<n where TaggerTagSet.endsWord(w.viterbi.tags[i]) {
             words.append(wordStart..<i + 1)
             wordStart = i + 1
         }
     }
 
     /// The sum of the weight rows of each unit's buckets.
-    static func emissions(buckets: [UInt32], weights: [SIMD4<Float>], count n: Int, into out: inout [SIMD4<Float>]) {
+    static func emissions(buckets: [UInt32], weights: [SIMD8<Float>], count n: Int, into out: inout [SIMD8<Float>]) {
         out.removeAll(keepingCapacity: true)
         out.reserveCapacity(n)
         let k = TaggerFeatures.count
@@ -73,7 +69,7 @@ public struct CharacterTagger {
         weights.withUnsafeBufferPointer { wt in
             var p = 0
             for _ in 0..<n {
-                var sum = SIMD4<Float>.zero
+                var sum = SIMD8<Float>.zero
                 for j in 0..<k { sum += wt[Int(b[p + j])] }
                 p += k
                 out.append(sum)
@@ -81,47 +77,44 @@ public struct CharacterTagger {
         }}
     }
 
-    /// First-order Viterbi over B/M/E/S with the transitions a segmentation allows (B→M/E, M→M/E,
-    /// E→B/S, S→B/S; start B/S; end E/S) and the forced boundaries: a unit after a forced boundary
-    /// is B or S, a unit before one E or S.
+    /// First-order Viterbi over the tag set with the transitions a segmentation allows and the
+    /// forced boundaries: a unit after a forced boundary begins a word, a unit before one ends a word.
     struct Viterbi {
         private(set) var tags: [Int] = []
-        private var back: [SIMD4<Int32>] = []
+        private var back: [SIMD8<Int32>] = []
 
-        /// Allowed next tags after each tag, as additive masks.
-        static let follows: [SIMD4<Float>] = {
-            let no = -Float.infinity
-            return [SIMD4(no, 0, 0, no), SIMD4(no, 0, 0, no), SIMD4(0, no, no, 0), SIMD4(0, no, no, 0)]
-        }()
-        static let afterBreak = SIMD4<Float>(0, -.infinity, -.infinity, 0)
-        static let beforeBreak = SIMD4<Float>(-.infinity, -.infinity, 0, 0)
-
-        mutating func decode(emissions: [SIMD4<Float>], forcedBreaks: [Bool], transition: [SIMD4<Float>], start: SIMD4<Float>) {
+        /// `masks` are added to the emissions (−∞ where a tag is ruled out).
+        mutating func decode(emissions: [SIMD8<Float>], masks: [SIMD8<Float>], forcedBreaks: [Bool], transition: [SIMD8<Float>],
+                             start: SIMD8<Float>, tagSet: TaggerTagSet) {
             let n = emissions.count
+            let follows = tagSet.follows
+            let rows = (0..<8).map { transition[$0] + follows[$0] }
+            let afterBreak = tagSet.afterBreak, beforeBreak = tagSet.beforeBreak
+            let tagCount = tagSet.count
             back.removeAll(keepingCapacity: true)
             back.reserveCapacity(n)
-            let rows = (0..<4).map { transition[$0] + Self.follows[$0] }
-            var score = start + emissions[0] + Self.afterBreak
-            if forcedBreaks[1] { score += Self.beforeBreak }
+            var score = start + emissions[0] + masks[0] + afterBreak + tagSet.used
+            if forcedBreaks[1] { score += beforeBreak }
             back.append(.zero)
             for i in 1..<max(n, 1) {
                 var best = score[0] + rows[0]
-                var from = SIMD4<Int32>(repeating: 0)
-                for p in 1..<4 {
+                var from = SIMD8<Int32>(repeating: 0)
+                for p in 1..<tagCount {
                     let candidate = score[p] + rows[p]
                     let better = candidate .> best
                     best.replace(with: candidate, where: better)
-                    from.replace(with: SIMD4(repeating: Int32(p)), where: better)
+                    from.replace(with: SIMD8(repeating: Int32(p)), where: better)
                 }
-                score = best + emissions[i]
-                if forcedBreaks[i] { score += Self.afterBreak }
-                if forcedBreaks[i + 1] { score += Self.beforeBreak }
+                score = best + emissions[i] + masks[i]
+                if forcedBreaks[i] { score += afterBreak }
+                if forcedBreaks[i + 1] { score += beforeBreak }
                 back.append(from)
             }
             // The last unit ends a word (the end of the line is a forced boundary).
             var tag = 0
-            for t in 1..<4 where score[t] > score[tag] { tag = t }
-            tags = [Int](repeating: 0, count: n)
+            for t in 1..<tagCount where score[t] > score[tag] { tag = t }
+            tags.removeAll(keepingCapacity: true)
+            tags.append(contentsOf: repeatElement(0, count: n))
             var i = n - 1
             while i >= 0 {
                 tags[i] = tag

@@ -1,15 +1,15 @@
 import Foundation
 
-/// The tagger's weights on disk (`tagger.bin`), little-endian:
-///   "NLPSEGT2", UInt32 hash bits, UInt32 features per unit, UInt32 tags (4),
-///   Float32 × 4 start scores, Float32 × 16 transition scores,
+/// The tagger's weights on disk (`tagger.bin`), little-endian, with T the number of tags (4 or 6):
+///   "NLPSEGT3", UInt32 hash bits, UInt32 features per unit, UInt32 T,
+///   Float32 × T start scores, Float32 × T·T transition scores,
 ///   UInt32 row count, then per non-zero row: the gap to the previous row's bucket as a LEB128
-///   varint, and its four scores as IEEE half floats.
+///   varint, and its T scores as IEEE half floats.
 /// Half floats keep three significant digits over the whole range of perceptron weights (the
 /// median weight is below 1, the largest near 1,000); storing only the rows that training touched
 /// keeps the file at a few bytes a feature.
 enum TaggerModelFile {
-    static let magic = Array("NLPSEGT2".utf8)
+    static let magic = Array("NLPSEGT3".utf8)
 
     static func write(_ tagger: CharacterTagger, to path: String) throws {
         var data = Data(magic)
@@ -17,13 +17,14 @@ enum TaggerModelFile {
         func putFloat(_ v: Float) { put32(v.bitPattern) }
         put32(UInt32(tagger.features.hashBits))
         put32(UInt32(TaggerFeatures.count))
-        put32(4)
-        for t in 0..<4 { putFloat(tagger.start[t]) }
-        for row in tagger.transition { for t in 0..<4 { putFloat(row[t]) } }
-        var rows: [(Int, SIMD4<UInt16>)] = []
+        let tags = tagger.tagSet.count
+        put32(UInt32(tags))
+        for t in 0..<tags { putFloat(tagger.start[t]) }
+        for row in tagger.transition.prefix(tags) { for t in 0..<tags { putFloat(row[t]) } }
+        var rows: [(Int, SIMD8<UInt16>)] = []
         for (bucket, row) in tagger.weights.enumerated() {
-            let half = SIMD4<UInt16>(Float16(row[0]).bitPattern, Float16(row[1]).bitPattern,
-                                     Float16(row[2]).bitPattern, Float16(row[3]).bitPattern)
+            var half = SIMD8<UInt16>.zero
+            for t in 0..<tags { half[t] = Float16(row[t]).bitPattern }
             // ±0 both mean nothing to store.
             if half & 0x7FFF != .zero { rows.append((bucket, half)) }
         }
@@ -38,7 +39,7 @@ enum TaggerModelFile {
                 gap >>= 7
                 data.append(gap == 0 ? low : low | 0x80)
             } while gap != 0
-            for t in 0..<4 { withUnsafeBytes(of: half[t].littleEndian) { data.append(contentsOf: $0) } }
+            for t in 0..<tags { withUnsafeBytes(of: half[t].littleEndian) { data.append(contentsOf: $0) } }
         }
         try SegmenterFiles.writeAtomically(data, to: path)
     }
@@ -67,16 +68,16 @@ enum TaggerModelFile {
             let hashBits = Int(try get32())
             let perUnit = Int(try get32())
             let tags = Int(try get32())
-            guard (10...28).contains(hashBits), perUnit == TaggerFeatures.count, tags == 4 else {
-                throw bad("hash bits \(hashBits), \(perUnit) features, \(tags) tags (this build expects \(TaggerFeatures.count) features, 4 tags)")
+            guard (10...28).contains(hashBits), perUnit == TaggerFeatures.count, let tagSet = TaggerTagSet(rawValue: tags) else {
+                throw bad("hash bits \(hashBits), \(perUnit) features, \(tags) tags (this build expects \(TaggerFeatures.count) features, 4 or 6 tags)")
             }
-            var start = SIMD4<Float>.zero
-            for t in 0..<4 { start[t] = try getFloat() }
-            var transition = [SIMD4<Float>](repeating: .zero, count: 4)
-            for r in 0..<4 { for t in 0..<4 { transition[r][t] = try getFloat() } }
+            var start = SIMD8<Float>.zero
+            for t in 0..<tags { start[t] = try getFloat() }
+            var transition = [SIMD8<Float>](repeating: .zero, count: 8)
+            for r in 0..<tags { for t in 0..<tags { transition[r][t] = try getFloat() } }
             let rowCount = Int(try get32())
             let features = TaggerFeatures(hashBits: hashBits)
-            var weights = [SIMD4<Float>](repeating: .zero, count: features.bucketCount)
+            var weights = [SIMD8<Float>](repeating: .zero, count: features.bucketCount)
             var bucket = 0
             for _ in 0..<rowCount {
                 var gap = 0, shift = 0
@@ -91,9 +92,9 @@ enum TaggerModelFile {
                 }
                 bucket += gap
                 guard bucket < weights.count else { throw bad("bucket \(bucket) out of range") }
-                try need(8)
-                var row = SIMD4<Float>.zero
-                for t in 0..<4 {
+                try need(2 * tags)
+                var row = SIMD8<Float>.zero
+                for t in 0..<tags {
                     let h = UInt16(bytes[offset]) | UInt16(bytes[offset + 1]) << 8
                     row[t] = Float(Float16(bitPattern: h))
                     offset += 2
@@ -101,8 +102,8 @@ enum TaggerModelFile {
                 weights[bucket] = row
             }
             guard offset == bytes.count else { throw bad("\(bytes.count - offset) bytes after the last row") }
-            return CharacterTagger(dictionary: dictionary, features: features, weights: weights, transition: transition, start: start,
-                                   rules: rules)
+            return CharacterTagger(dictionary: dictionary, features: features, tagSet: tagSet, weights: weights,
+                                   transition: transition, start: start, rules: rules)
         }
     }
 }

@@ -14,6 +14,7 @@ public struct TaggerTrainer {
         public var hashBits = 22
         public var folds = 10
         public var seed: UInt64 = 1
+        public var tagSet = TaggerTagSet.six
         public init() {}
     }
 
@@ -62,7 +63,10 @@ public struct TaggerTrainer {
         var workspace = TaggerFeatures.Workspace()
         var bucketStore: [[UInt32]] = []
         var goldStore: [[Int]] = []
+        let tagSet = options.tagSet
         var breakStore: [[Bool]] = []
+        var maskStore: [[SIMD8<Float>]] = []
+        var masks: [SIMD8<Float>] = []
         var buckets: [UInt32] = []
         for (s, words) in sentences.enumerated() {
             let unitCounts = text.load(words: words)
@@ -72,16 +76,18 @@ public struct TaggerTrainer {
             bucketStore.append(buckets)
             var gold: [Int] = []
             gold.reserveCapacity(text.unitCount)
-            for count in unitCounts { gold.append(contentsOf: SegmenterTag.tags(length: count).map(\.rawValue)) }
+            for count in unitCounts where count > 0 { gold.append(contentsOf: tagSet.tags(length: count)) }
             goldStore.append(gold)
             breakStore.append(text.forcedBreaks)
+            tagSet.placeMasks(text, rules: rules, into: &masks)
+            maskStore.append(masks)
         }
         foldCounts = []
 
         let heldOutSentences = heldOut?.sentences ?? []
         var state = PerceptronState(bucketCount: features.bucketCount)
         var viterbi = CharacterTagger.Viterbi()
-        var emissions: [SIMD4<Float>] = []
+        var emissions: [SIMD8<Float>] = []
         var order = Array(sentences.indices)
         var random = SplitMix64(seed: options.seed)
         for epoch in 1...max(options.epochs, 1) {
@@ -95,8 +101,8 @@ public struct TaggerTrainer {
                 let gold = goldStore[s]
                 let n = gold.count
                 CharacterTagger.emissions(buckets: bucketStore[s], weights: state.weights, count: n, into: &emissions)
-                viterbi.decode(emissions: emissions, forcedBreaks: breakStore[s], transition: state.transition,
-                               start: state.start)
+                viterbi.decode(emissions: emissions, masks: maskStore[s], forcedBreaks: breakStore[s], transition: state.transition,
+                               start: state.start, tagSet: tagSet)
                 let predicted = viterbi.tags
                 total += n
                 var differs = false
@@ -109,13 +115,13 @@ public struct TaggerTrainer {
             }
             var score: SegmentationScore?
             if !heldOutSentences.isEmpty {
-                let tagger = state.averaged(dictionary: dictionary, features: features, rules: rules)
+                let tagger = state.averaged(dictionary: dictionary, features: features, tagSet: tagSet, rules: rules)
                 score = Self.score(tagger, on: heldOutSentences)
             }
             progress(Progress(epoch: epoch, epochs: options.epochs, trainingAccuracy: Double(correct) / Double(max(total, 1)),
                               seconds: Date().timeIntervalSince(started), heldOut: score))
         }
-        return state.averaged(dictionary: dictionary, features: features, rules: rules)
+        return state.averaged(dictionary: dictionary, features: features, tagSet: tagSet, rules: rules)
     }
 
     /// Segments the raw text of gold sentences and scores the result.
@@ -140,18 +146,18 @@ public struct TaggerTrainer {
 
 /// The weights being trained and their running sums for averaging.
 private struct PerceptronState {
-    var weights: [SIMD4<Float>]
-    var sums: [SIMD4<Double>]
-    var transition = [SIMD4<Float>](repeating: .zero, count: 4)
-    var transitionSums = [SIMD4<Double>](repeating: .zero, count: 4)
-    var start = SIMD4<Float>.zero
-    var startSums = SIMD4<Double>.zero
+    var weights: [SIMD8<Float>]
+    var sums: [SIMD8<Double>]
+    var transition = [SIMD8<Float>](repeating: .zero, count: 8)
+    var transitionSums = [SIMD8<Double>](repeating: .zero, count: 8)
+    var start = SIMD8<Float>.zero
+    var startSums = SIMD8<Double>.zero
     /// Number of sentences seen (the averaging clock); starts at 1.
     var step: Double = 1
 
     init(bucketCount: Int) {
-        weights = [SIMD4<Float>](repeating: .zero, count: bucketCount)
-        sums = [SIMD4<Double>](repeating: .zero, count: bucketCount)
+        weights = [SIMD8<Float>](repeating: .zero, count: bucketCount)
+        sums = [SIMD8<Double>](repeating: .zero, count: bucketCount)
     }
 
     mutating func update(buckets: [UInt32], featuresPerUnit k: Int, gold: [Int], predicted: [Int]) {
@@ -160,10 +166,10 @@ private struct PerceptronState {
         sums.withUnsafeMutableBufferPointer { u in
         buckets.withUnsafeBufferPointer { b in
             for i in 0..<gold.count where gold[i] != predicted[i] {
-                var delta = SIMD4<Float>.zero
+                var delta = SIMD8<Float>.zero
                 delta[gold[i]] = 1
                 delta[predicted[i]] = -1
-                let deltaSum = SIMD4<Double>(delta) * step
+                let deltaSum = SIMD8<Double>(delta) * step
                 for j in i * k..<(i + 1) * k {
                     let bucket = Int(b[j])
                     w[bucket] += delta
@@ -183,16 +189,17 @@ private struct PerceptronState {
         }
     }
 
-    func averaged(dictionary: SegmenterDictionary, features: TaggerFeatures, rules: SegmenterRules) -> CharacterTagger {
-        func average(_ w: SIMD4<Float>, _ u: SIMD4<Double>) -> SIMD4<Float> {
-            SIMD4<Float>(SIMD4<Double>(w) - u / step)
+    func averaged(dictionary: SegmenterDictionary, features: TaggerFeatures, tagSet: TaggerTagSet,
+                  rules: SegmenterRules) -> CharacterTagger {
+        func average(_ w: SIMD8<Float>, _ u: SIMD8<Double>) -> SIMD8<Float> {
+            SIMD8<Float>(SIMD8<Double>(w) - u / step)
         }
-        var averagedWeights = [SIMD4<Float>](repeating: .zero, count: weights.count)
+        var averagedWeights = [SIMD8<Float>](repeating: .zero, count: weights.count)
         for i in weights.indices where weights[i] != .zero || sums[i] != .zero {
             averagedWeights[i] = average(weights[i], sums[i])
         }
-        return CharacterTagger(dictionary: dictionary, features: features, weights: averagedWeights,
-                               transition: (0..<4).map { average(transition[$0], transitionSums[$0]) },
+        return CharacterTagger(dictionary: dictionary, features: features, tagSet: tagSet, weights: averagedWeights,
+                               transition: (0..<8).map { average(transition[$0], transitionSums[$0]) },
                                start: average(start, startSums), rules: rules)
     }
 }
