@@ -30,6 +30,9 @@ struct TrainSegmenterCommand: ParsableCommand {
     @Option(help: "Tagger: 4 (B M E S) or 6 (B B2 B3 M E S) tags.")
     var tags = 6
 
+    @Option(help: "Tagger: leave out feature rows whose largest weight is below this (smaller model).")
+    var prune: Float = 1
+
     @Option(help: "Tagger: seed of the shuffles.")
     var seed: UInt64 = 1
 
@@ -49,6 +52,7 @@ struct TrainSegmenterCommand: ParsableCommand {
         guard (16...26).contains(hashBits) else { throw ValidationError("--hash-bits must be between 16 and 26") }
         guard (1...100).contains(folds) else { throw ValidationError("--folds must be between 1 and 100") }
         guard TaggerTagSet(rawValue: tags) != nil else { throw ValidationError("--tags must be 4 or 6") }
+        guard prune >= 0 && prune.isFinite else { throw ValidationError("--prune must be 0 or more") }
     }
 
     func run() throws {
@@ -64,7 +68,7 @@ struct TrainSegmenterCommand: ParsableCommand {
             names.append("standard: " + URL(fileURLWithPath: standardWords).lastPathComponent)
             log("re-segmented towards \(standardWords): \(splits) words split")
         }
-        let model: SegmenterModel
+        var model: SegmenterModel
         switch mode {
         case .dictionary:
             model = SegmenterModel.trainDictionary(corpus: corpus, names: names)
@@ -84,6 +88,7 @@ struct TrainSegmenterCommand: ParsableCommand {
                 log(line)
             }
         }
+        if mode == .tagger { model.info.pruneBelow = prune }
         try model.write(to: output)
         log("wrote \(output) (\(model.dictionary.count) words) in \(format(Date().timeIntervalSince(started), 1)) s")
     }

@@ -28,6 +28,8 @@ public struct SegmenterModel {
         public var hashBits: Int?
         /// 4 or 6.
         public var tags: Int?
+        /// Tagger rows below this magnitude were left out of tagger.bin.
+        public var pruneBelow: Float?
         /// The places (B M E S) each frequent symbol takes in a word (see `SegmenterRules`); a run of
         /// one mark is written as the mark twice.
         public var symbolPlaces: [String: String]?
@@ -110,22 +112,43 @@ public struct SegmenterModel {
         return SegmenterModel(dictionary: dictionary, hmm: hmm, tagger: tagger, info: info)
     }
 
-    /// Writes the model folder; each file is written atomically.
+    /// Writes the model folder as a whole: into a temporary folder beside it, then renamed into
+    /// place, so a run killed at any moment leaves either the old model or the new one.
     public func write(to path: String) throws {
-        let folder = URL(fileURLWithPath: path)
+        let fileManager = FileManager.default
+        let folder = URL(fileURLWithPath: path).standardizedFileURL
+        let parent = folder.deletingLastPathComponent()
+        let staging = parent.appendingPathComponent(".\(folder.lastPathComponent).tmp-\(getpid())")
+        let retired = parent.appendingPathComponent(".\(folder.lastPathComponent).old-\(getpid())")
         do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try? fileManager.removeItem(at: staging)
+            try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
         } catch {
             throw InputError(file: path, "cannot create the model folder: \(error.localizedDescription)")
         }
-        try dictionary.write(to: folder.appendingPathComponent("dictionary.txt").path)
-        try SegmenterFiles.writeAtomically(Data(hmm.serialized().utf8), to: folder.appendingPathComponent("hmm.txt").path)
-        if let tagger {
-            try TaggerModelFile.write(tagger, to: folder.appendingPathComponent("tagger.bin").path)
+        do {
+            try dictionary.write(to: staging.appendingPathComponent("dictionary.txt").path)
+            try SegmenterFiles.writeAtomically(Data(hmm.serialized().utf8), to: staging.appendingPathComponent("hmm.txt").path)
+            if let tagger {
+                try TaggerModelFile.write(tagger, to: staging.appendingPathComponent("tagger.bin").path,
+                                          pruneBelow: info.pruneBelow ?? 0)
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try SegmenterFiles.writeAtomically(try encoder.encode(info) + Data("\n".utf8),
+                                               to: staging.appendingPathComponent("segmenter.json").path)
+            var isDirectory: ObjCBool = false
+            let exists = fileManager.fileExists(atPath: folder.path, isDirectory: &isDirectory)
+            if exists && !isDirectory.boolValue {
+                throw InputError(file: path, "exists and is not a folder; will not replace it with a model")
+            }
+            if exists { try fileManager.moveItem(at: folder, to: retired) }
+            try fileManager.moveItem(at: staging, to: folder)
+            if exists { try? fileManager.removeItem(at: retired) }
+        } catch {
+            try? fileManager.removeItem(at: staging)
+            if let error = error as? InputError { throw error }
+            throw InputError(file: path, "cannot write the model: \(error.localizedDescription)")
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try SegmenterFiles.writeAtomically(try encoder.encode(info) + Data("\n".utf8),
-                                           to: folder.appendingPathComponent("segmenter.json").path)
     }
 }

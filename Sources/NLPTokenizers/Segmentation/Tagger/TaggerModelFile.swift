@@ -11,7 +11,9 @@ import Foundation
 enum TaggerModelFile {
     static let magic = Array("NLPSEGT3".utf8)
 
-    static func write(_ tagger: CharacterTagger, to path: String) throws {
+    /// Rows whose largest score is below `pruneBelow` in magnitude are left out (features the
+    /// averaged perceptron barely uses: below 1, a third of the rows go for −0.0001 F1 on PKU).
+    static func write(_ tagger: CharacterTagger, to path: String, pruneBelow: Float = 0) throws {
         var data = Data(magic)
         func put32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
         func putFloat(_ v: Float) { put32(v.bitPattern) }
@@ -26,7 +28,9 @@ enum TaggerModelFile {
             var half = SIMD8<UInt16>.zero
             for t in 0..<tags { half[t] = Float16(row[t]).bitPattern }
             // ±0 both mean nothing to store.
-            if half & 0x7FFF != .zero { rows.append((bucket, half)) }
+            var largest: Float = 0
+            for t in 0..<tags { largest = max(largest, abs(row[t])) }
+            if half & 0x7FFF != .zero && largest >= pruneBelow { rows.append((bucket, half)) }
         }
         put32(UInt32(rows.count))
         data.reserveCapacity(data.count + rows.count * 10)
