@@ -68,7 +68,7 @@ struct TrainSegmenterCommand: ParsableCommand {
             names.append("standard: " + URL(fileURLWithPath: standardWords).lastPathComponent)
             log("re-segmented towards \(standardWords): \(splits) words split")
         }
-        var model: SegmenterModel
+        let model: SegmenterModel
         switch mode {
         case .dictionary:
             model = SegmenterModel.trainDictionary(corpus: corpus, names: names)
@@ -79,6 +79,7 @@ struct TrainSegmenterCommand: ParsableCommand {
             options.folds = folds
             options.seed = seed
             options.tagSet = TaggerTagSet(rawValue: tags)!
+            options.pruneBelow = prune
             let heldOut = try self.heldOut.map { try SegmentedCorpus(paths: [$0]) }
             model = SegmenterModel.trainTagger(corpus: corpus, names: names, options: options, heldOut: heldOut) { p in
                 var line = "epoch \(p.epoch)/\(p.epochs)  accuracy \(format(p.trainingAccuracy, 4))  \(format(p.seconds, 1)) s"
@@ -88,7 +89,6 @@ struct TrainSegmenterCommand: ParsableCommand {
                 log(line)
             }
         }
-        if mode == .tagger { model.info.pruneBelow = prune }
         try model.write(to: output)
         log("wrote \(output) (\(model.dictionary.count) words) in \(format(Date().timeIntervalSince(started), 1)) s")
     }

@@ -28,7 +28,7 @@ public struct SegmenterModel {
         public var hashBits: Int?
         /// 4 or 6.
         public var tags: Int?
-        /// Tagger rows below this magnitude were left out of tagger.bin.
+        /// Tagger rows below this magnitude were left out.
         public var pruneBelow: Float?
         /// The places (B M E S) each frequent symbol takes in a word (see `SegmenterRules`); a run of
         /// one mark is written as the mark twice.
@@ -77,6 +77,7 @@ public struct SegmenterModel {
         model.info.epochs = options.epochs
         model.info.hashBits = options.hashBits
         model.info.tags = options.tagSet.count
+        model.info.pruneBelow = options.pruneBelow
         return model
     }
 
@@ -130,8 +131,7 @@ public struct SegmenterModel {
             try dictionary.write(to: staging.appendingPathComponent("dictionary.txt").path)
             try SegmenterFiles.writeAtomically(Data(hmm.serialized().utf8), to: staging.appendingPathComponent("hmm.txt").path)
             if let tagger {
-                try TaggerModelFile.write(tagger, to: staging.appendingPathComponent("tagger.bin").path,
-                                          pruneBelow: info.pruneBelow ?? 0)
+                try TaggerModelFile.write(tagger, to: staging.appendingPathComponent("tagger.bin").path)
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

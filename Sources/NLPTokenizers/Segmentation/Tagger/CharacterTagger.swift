@@ -6,8 +6,8 @@ public struct CharacterTagger {
     public let dictionary: SegmenterDictionary
     public let features: TaggerFeatures
     public let tagSet: TaggerTagSet
-    /// One row of tag scores per feature bucket (lanes as in `TaggerTagSet`).
-    let weights: [SIMD8<Float>]
+    /// A row of tag scores per feature bucket (lanes as in `TaggerTagSet`), as half floats.
+    let weights: TaggerWeights
     /// `transition[from]`: the scores of each next tag.
     let transition: [SIMD8<Float>]
     /// Scores of the first tag of a line.
@@ -15,9 +15,9 @@ public struct CharacterTagger {
     /// The boundary rules texts must be loaded with (`SegmenterText.rules`).
     public let rules: SegmenterRules
 
-    init(dictionary: SegmenterDictionary, features: TaggerFeatures, tagSet: TaggerTagSet, weights: [SIMD8<Float>],
+    init(dictionary: SegmenterDictionary, features: TaggerFeatures, tagSet: TaggerTagSet, weights: TaggerWeights,
          transition: [SIMD8<Float>], start: SIMD8<Float>, rules: SegmenterRules) {
-        precondition(weights.count == features.bucketCount && transition.count == 8)
+        precondition(weights.bucketCount == features.bucketCount && transition.count == 8)
         self.dictionary = dictionary
         self.features = features
         self.tagSet = tagSet
@@ -61,6 +61,30 @@ public struct CharacterTagger {
     }
 
     /// The sum of the weight rows of each unit's buckets.
+    static func emissions(buckets: [UInt32], weights: TaggerWeights, count n: Int, into out: inout [SIMD8<Float>]) {
+        out.removeAll(keepingCapacity: true)
+        out.reserveCapacity(n)
+        let k = TaggerFeatures.count
+        buckets.withUnsafeBufferPointer { b in
+        weights.withLookup { wt in
+            var p = 0
+            for _ in 0..<n {
+                // Two sums, so that the loads of both halves of the features overlap.
+                var sum0 = SIMD8<Float>.zero, sum1 = SIMD8<Float>.zero
+                var j = 0
+                while j + 1 < k {
+                    sum0 += SIMD8<Float>(wt(Int(b[p + j])))
+                    sum1 += SIMD8<Float>(wt(Int(b[p + j + 1])))
+                    j += 2
+                }
+                if j < k { sum0 += SIMD8<Float>(wt(Int(b[p + j]))) }
+                p += k
+                out.append(sum0 + sum1)
+            }
+        }}
+    }
+
+    /// The same for the single-precision weights of training.
     static func emissions(buckets: [UInt32], weights: [SIMD8<Float>], count n: Int, into out: inout [SIMD8<Float>]) {
         out.removeAll(keepingCapacity: true)
         out.reserveCapacity(n)

@@ -11,9 +11,7 @@ import Foundation
 enum TaggerModelFile {
     static let magic = Array("NLPSEGT3".utf8)
 
-    /// Rows whose largest score is below `pruneBelow` in magnitude are left out (features the
-    /// averaged perceptron barely uses: below 1, a third of the rows go for −0.0001 F1 on PKU).
-    static func write(_ tagger: CharacterTagger, to path: String, pruneBelow: Float = 0) throws {
+    static func write(_ tagger: CharacterTagger, to path: String) throws {
         var data = Data(magic)
         func put32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
         func putFloat(_ v: Float) { put32(v.bitPattern) }
@@ -23,19 +21,12 @@ enum TaggerModelFile {
         put32(UInt32(tags))
         for t in 0..<tags { putFloat(tagger.start[t]) }
         for row in tagger.transition.prefix(tags) { for t in 0..<tags { putFloat(row[t]) } }
-        var rows: [(Int, SIMD8<UInt16>)] = []
-        for (bucket, row) in tagger.weights.enumerated() {
-            var half = SIMD8<UInt16>.zero
-            for t in 0..<tags { half[t] = Float16(row[t]).bitPattern }
-            // ±0 both mean nothing to store.
-            var largest: Float = 0
-            for t in 0..<tags { largest = max(largest, abs(row[t])) }
-            if half & 0x7FFF != .zero && largest >= pruneBelow { rows.append((bucket, half)) }
-        }
+        var rows: [(Int, SIMD8<Float16>)] = []
+        tagger.weights.forEachRow { bucket, row in rows.append((bucket, row)) }
         put32(UInt32(rows.count))
         data.reserveCapacity(data.count + rows.count * 10)
         var previous = 0
-        for (bucket, half) in rows {
+        for (bucket, row) in rows {
             var gap = UInt32(bucket - previous)
             previous = bucket
             repeat {
@@ -43,7 +34,7 @@ enum TaggerModelFile {
                 gap >>= 7
                 data.append(gap == 0 ? low : low | 0x80)
             } while gap != 0
-            for t in 0..<tags { withUnsafeBytes(of: half[t].littleEndian) { data.append(contentsOf: $0) } }
+            for t in 0..<tags { withUnsafeBytes(of: row[t].bitPattern.littleEndian) { data.append(contentsOf: $0) } }
         }
         try SegmenterFiles.writeAtomically(data, to: path)
     }
@@ -81,7 +72,8 @@ enum TaggerModelFile {
             for r in 0..<tags { for t in 0..<tags { transition[r][t] = try getFloat() } }
             let rowCount = Int(try get32())
             let features = TaggerFeatures(hashBits: hashBits)
-            var weights = [SIMD8<Float>](repeating: .zero, count: features.bucketCount)
+            var rows: [(bucket: Int, row: SIMD8<Float16>)] = []
+            rows.reserveCapacity(rowCount)
             var bucket = 0
             for _ in 0..<rowCount {
                 var gap = 0, shift = 0
@@ -95,17 +87,18 @@ enum TaggerModelFile {
                     guard shift < 35 else { throw bad("bad bucket gap at byte \(offset)") }
                 }
                 bucket += gap
-                guard bucket < weights.count else { throw bad("bucket \(bucket) out of range") }
+                guard bucket < features.bucketCount, gap > 0 || rows.isEmpty else { throw bad("bucket \(bucket) out of range or repeated") }
                 try need(2 * tags)
-                var row = SIMD8<Float>.zero
+                var row = SIMD8<Float16>.zero
                 for t in 0..<tags {
                     let h = UInt16(bytes[offset]) | UInt16(bytes[offset + 1]) << 8
-                    row[t] = Float(Float16(bitPattern: h))
+                    row[t] = Float16(bitPattern: h)
                     offset += 2
                 }
-                weights[bucket] = row
+                rows.append((bucket, row))
             }
             guard offset == bytes.count else { throw bad("\(bytes.count - offset) bytes after the last row") }
+            let weights = TaggerWeights(bucketCount: features.bucketCount, sortedRows: rows)
             return CharacterTagger(dictionary: dictionary, features: features, tagSet: tagSet, weights: weights,
                                    transition: transition, start: start, rules: rules)
         }

@@ -15,6 +15,9 @@ public struct TaggerTrainer {
         public var folds = 10
         public var seed: UInt64 = 1
         public var tagSet = TaggerTagSet.six
+        /// Feature rows whose largest weight is below this are dropped from the model (a third of
+        /// the rows below 1, for −0.0001 F1 on PKU).
+        public var pruneBelow: Float = 1
         public init() {}
     }
 
@@ -115,13 +118,15 @@ public struct TaggerTrainer {
             }
             var score: SegmentationScore?
             if !heldOutSentences.isEmpty {
-                let tagger = state.averaged(dictionary: dictionary, features: features, tagSet: tagSet, rules: rules)
+                let tagger = state.averaged(dictionary: dictionary, features: features, tagSet: tagSet, rules: rules,
+                                            pruneBelow: options.pruneBelow)
                 score = Self.score(tagger, on: heldOutSentences)
             }
             progress(Progress(epoch: epoch, epochs: options.epochs, trainingAccuracy: Double(correct) / Double(max(total, 1)),
                               seconds: Date().timeIntervalSince(started), heldOut: score))
         }
-        return state.averaged(dictionary: dictionary, features: features, tagSet: tagSet, rules: rules)
+        return state.averaged(dictionary: dictionary, features: features, tagSet: tagSet, rules: rules,
+                              pruneBelow: options.pruneBelow)
     }
 
     /// Segments the raw text of gold sentences and scores the result.
@@ -190,7 +195,7 @@ private struct PerceptronState {
     }
 
     func averaged(dictionary: SegmenterDictionary, features: TaggerFeatures, tagSet: TaggerTagSet,
-                  rules: SegmenterRules) -> CharacterTagger {
+                  rules: SegmenterRules, pruneBelow: Float) -> CharacterTagger {
         func average(_ w: SIMD8<Float>, _ u: SIMD8<Double>) -> SIMD8<Float> {
             SIMD8<Float>(SIMD8<Double>(w) - u / step)
         }
@@ -198,7 +203,8 @@ private struct PerceptronState {
         for i in weights.indices where weights[i] != .zero || sums[i] != .zero {
             averagedWeights[i] = average(weights[i], sums[i])
         }
-        return CharacterTagger(dictionary: dictionary, features: features, tagSet: tagSet, weights: averagedWeights,
+        return CharacterTagger(dictionary: dictionary, features: features, tagSet: tagSet,
+                               weights: TaggerWeights(dense: averagedWeights, pruneBelow: pruneBelow),
                                transition: (0..<8).map { average(transition[$0], transitionSums[$0]) },
                                start: average(start, startSums), rules: rules)
     }
