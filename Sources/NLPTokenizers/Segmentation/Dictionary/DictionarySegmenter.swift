@@ -71,7 +71,7 @@ public struct DictionarySegmenter {
         var node = DoubleArrayTrie.root
         var u = start
         while u < limit {
-            for k in Int(text.unitStarts[u])..<Int(text.unitStarts[u + 1]) {
+            for k in Int(text.unitStarts[u])..<Int(text.unitEnds[u]) {
                 let code = dictionary.alphabet.code(text.scalars[k])
                 if code == 0 { return }
                 node = trie.child(node, code)
@@ -98,6 +98,7 @@ public struct DictionarySegmenter {
         w.next.withUnsafeMutableBufferPointer { next in
         text.scalars.withUnsafeBufferPointer { scalars in
         text.unitStarts.withUnsafeBufferPointer { starts in
+        text.unitEnds.withUnsafeBufferPointer { ends in
         text.forcedBreaks.withUnsafeBufferPointer { breaks in
         trie.base.withUnsafeBufferPointer { base in
         trie.check.withUnsafeBufferPointer { check in
@@ -114,7 +115,7 @@ public struct DictionarySegmenter {
                 var u = i
                 walk: while true {
                     var k = Int(starts[u])
-                    let unitEnd = Int(starts[u + 1])
+                    let unitEnd = Int(ends[u])
                     while k < unitEnd {
                         let s = scalars[k]
                         let code = s < 0x10000 ? codes[Int(s)] : alphabet.code(s)
@@ -142,7 +143,7 @@ public struct DictionarySegmenter {
                 next[i] = bestEnd
                 i -= 1
             }
-        }}}}}}}}}}
+        }}}}}}}}}}}
     }
 
     /// Emits a run of single-unit words: one unit alone, the units one by one when the run is itself a

@@ -60,9 +60,11 @@ public struct SegmenterModel {
             }
             hmmCounts.add(wordSymbols: slices)
         }
-        let dictionary = SegmenterDictionary(entries: counts.map { (word: $0.key, frequency: $0.value) })
+        // Most frequent first, as the file lists them, so a loaded model numbers its words the same.
+        let entries = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        let dictionary = SegmenterDictionary(entries: entries.map { (word: $0.key, frequency: $0.value) })
         var info = Info(modes: ["dict"], trainedOn: names, sentences: corpus.sentences.count, words: corpus.wordCount)
-        info.symbolPlaces = rules.serialized
+        info.symbolPlaces = rules.symbolPlaces.isEmpty ? nil : rules.serialized
         return SegmenterModel(dictionary: dictionary, hmm: hmmCounts.model(), tagger: nil, info: info)
     }
 

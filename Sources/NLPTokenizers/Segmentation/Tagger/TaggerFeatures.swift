@@ -151,7 +151,7 @@ public struct TaggerFeatures {
             var node = DoubleArrayTrie.root
             var u = a
             walk: while u < n {
-                for k in Int(text.unitStarts[u])..<Int(text.unitStarts[u + 1]) {
+                for k in Int(text.unitStarts[u])..<Int(text.unitEnds[u]) {
                     let code = alphabet.code(text.scalars[k])
                     if code == 0 { break walk }
                     node = trie.child(node, code)

@@ -16,8 +16,9 @@ public struct SegmenterText {
     public internal(set) var scalars: [UInt32] = []
     /// UTF-8 offset of each scalar in the original text, plus the end offset.
     public internal(set) var utf8Offsets: [Int32] = [0]
-    /// Scalar index where each unit starts, plus the end (`unitCount + 1` entries).
-    public internal(set) var unitStarts: [Int32] = [0]
+    /// Scalar index where each unit starts, and where it ends (spaces between units belong to none).
+    public internal(set) var unitStarts: [Int32] = []
+    public internal(set) var unitEnds: [Int32] = []
     public internal(set) var unitKinds: [SegmenterUnitKind] = []
     /// A code for each unit that features and the HMM use: the normalized scalar of a one-scalar
     /// unit, or a class code (`SegmenterSymbols`) for a longer one.
@@ -32,7 +33,7 @@ public struct SegmenterText {
     /// The UTF-8 range of units `units` in the original text.
     @inline(__always)
     public func utf8Range(units: Range<Int>) -> Range<Int> {
-        Int(utf8Offsets[Int(unitStarts[units.lowerBound])])..<Int(utf8Offsets[Int(unitStarts[units.upperBound])])
+        Int(utf8Offsets[Int(unitStarts[units.lowerBound])])..<Int(utf8Offsets[Int(unitEnds[units.upperBound - 1])])
     }
 
     /// The rules of the model that will segment the line (set before loading).
@@ -58,7 +59,7 @@ public struct SegmenterText {
         utf8Offsets.removeAll(keepingCapacity: true)
         utf8Offsets.append(0)
         unitStarts.removeAll(keepingCapacity: true)
-        unitStarts.append(0)
+        unitEnds.removeAll(keepingCapacity: true)
         unitKinds.removeAll(keepingCapacity: true)
         unitSymbols.removeAll(keepingCapacity: true)
         forcedBreaks.removeAll(keepingCapacity: true)
@@ -145,8 +146,8 @@ public struct SegmenterText {
         unitKinds.append(kind)
         unitSymbols.append(range.count == 1 ? scalars[range.lowerBound]
                                             : SegmenterSymbols.symbol(kind: kind, scalars: scalars[range]))
-        unitStarts[unitStarts.count - 1] = Int32(range.lowerBound)
-        unitStarts.append(Int32(range.upperBound))
+        unitStarts.append(Int32(range.lowerBound))
+        unitEnds.append(Int32(range.upperBound))
         forcedBreaks.append(false)
     }
 }
