@@ -93,12 +93,13 @@ final class ChineseSegmenterTests: XCTestCase {
         XCTAssertEqual(words.joined(), "我用Swift写了一个NLPtoolkit。")
     }
 
-    /// F1 on the first 400 lines of the SIGHAN 2005 PKU test set (the full set: tagger 0.9565,
+    /// F1 on the first 400 lines of the SIGHAN 2005 PKU test set (0.960 and 0.915 when written; the
+    /// full set: tagger 0.9565,
     /// dictionary 0.9038; jieba 0.8183).
     func testF1OnASliceOfThePKUTestSet() throws {
         let test = try SegmenterTestSupport.lines(SegmenterTestSupport.sharedData("sighan2005/pku_test.utf8"), count: 400)
         let gold = try SegmenterTestSupport.lines(SegmenterTestSupport.sharedData("sighan2005/pku_test_gold.utf8"), count: 400)
-        for (mode, bound) in [(ChineseSegmenter.Mode.tagger, 0.95), (.dictionary, 0.89)] {
+        for (mode, bound) in [(ChineseSegmenter.Mode.tagger, 0.955), (.dictionary, 0.905)] {
             let segmenter = try SegmenterTestSupport.segmenter(mode)
             var scorer = SegmentationScorer(trainingWords: nil)
             for (t, g) in zip(test, gold) {
