@@ -33,8 +33,10 @@ struct SegmenterOptions: ParsableArguments {
 
     func makeSegmenter() throws -> ChineseSegmenter {
         if backend == .icu { return .icu }
-        let model = try model.map { try SegmenterModel.load(from: $0) } ?? DefaultSegmenterModel.load()
-        let mode = search ? .dictionary : (mode ?? (model.tagger != nil ? .tagger : .dictionary))
+        let dictionaryOnly = search || self.mode == .dictionary
+        let model = try model.map { try SegmenterModel.load(from: $0, includingTagger: !dictionaryOnly) }
+            ?? DefaultSegmenterModel.load(includingTagger: !dictionaryOnly)
+        let mode = dictionaryOnly ? .dictionary : (self.mode ?? (model.tagger != nil ? .tagger : .dictionary))
         var segmenter = try ChineseSegmenter(model: model, mode: mode, searchMode: search)
         if let userDictionary {
             segmenter = segmenter.addingWords(try SegmenterDictionary.readEntries(path: userDictionary))

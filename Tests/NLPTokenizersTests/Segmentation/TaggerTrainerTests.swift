@@ -89,3 +89,22 @@ final class TaggerTrainerTests: XCTestCase {
         XCTAssertThrowsError(try SegmenterModel.load(from: dir.appendingPathComponent("nothing").path))
     }
 }
+
+final class SegmentedCorpusTests: XCTestCase {
+    func testAdaptationSplitsUnlistedWordsIntoListedOnes() {
+        let corpus = SegmentedCorpus(sentences: [["他", "放在", "桌上", "官兵们", "江泽民"]])
+        let (adapted, splits) = corpus.adapted(to: ["他", "放", "在", "桌上", "官兵", "们", "江"])
+        XCTAssertEqual(adapted.sentences, [["他", "放", "在", "桌上", "官兵", "们", "江泽民"]])
+        XCTAssertEqual(splits, 2)
+    }
+
+    func testReadsWordsSplitOnSpacesTabsAndIdeographicSpaces() throws {
+        let dir = try SegmenterTestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("c.txt").path
+        try "我们  喜欢\t北京\u{3000}。\n\n他\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let corpus = try SegmentedCorpus(paths: [path])
+        XCTAssertEqual(corpus.sentences, [["我们", "喜欢", "北京", "。"], [], ["他"]])
+        XCTAssertEqual(corpus.wordCount, 5)
+    }
+}

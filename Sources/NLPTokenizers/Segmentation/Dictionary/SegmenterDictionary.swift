@@ -92,23 +92,25 @@ public struct SegmenterDictionary {
         SegmenterDictionary(entries: try readEntries(path: path).map { (word: $0.word, frequency: $0.frequency ?? 1) })
     }
 
-    /// The entries of a dictionary file; the frequency is nil where the line has none.
+    /// The entries of a dictionary file; the frequency is nil where the line has none. Fields are
+    /// split on ASCII spaces and tabs (a word never contains one).
     public static func readEntries(path: String) throws -> [(word: String, frequency: Double?)] {
         let reader = try LineReader(path: path)
         var entries: [(word: String, frequency: Double?)] = []
         for line in reader {
-            let text = try line.text()
-            let fields = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\u{3000}" })
-            guard let first = fields.first, !first.hasPrefix("#") else { continue }
+            _ = try line.text()  // validates the UTF-8, naming the line
+            let fields = line.bytes.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D })
+            guard let first = fields.first, first.first != UInt8(ascii: "#") else { continue }
             var frequency: Double?
             if fields.count > 1 {
-                guard let f = Double(fields[1]), f > 0, f.isFinite else {
+                let field = String(decoding: fields[1], as: UTF8.self)
+                guard let f = Double(field), f > 0, f.isFinite else {
                     throw InputError(file: path, line: line.number,
-                                     "expected `word [frequency [tag]]` with a positive frequency, got \"\(fields[1])\"")
+                                     "expected `word [frequency [tag]]` with a positive frequency, got \"\(field)\"")
                 }
                 frequency = f
             }
-            entries.append((word: String(first), frequency: frequency))
+            entries.append((word: String(decoding: first, as: UTF8.self), frequency: frequency))
         }
         if let error = reader.error { throw error }
         return entries

@@ -33,7 +33,7 @@ public enum DefaultSegmenterModel {
     }
 
     /// Loads the default model.
-    public static func load() throws -> SegmenterModel {
-        try SegmenterModel.load(from: path())
+    public static func load(includingTagger: Bool = true) throws -> SegmenterModel {
+        try SegmenterModel.load(from: path(), includingTagger: includingTagger)
     }
 }

@@ -85,8 +85,8 @@ public struct SegmenterModel {
 
     // MARK: - Folder
 
-    /// Loads a model folder.
-    public static func load(from path: String) throws -> SegmenterModel {
+    /// Loads a model folder; `includingTagger: false` skips the tagger weights (dictionary mode only).
+    public static func load(from path: String, includingTagger: Bool = true) throws -> SegmenterModel {
         let folder = URL(fileURLWithPath: path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -108,7 +108,7 @@ public struct SegmenterModel {
         let dictionary = try SegmenterDictionary.load(contentsOf: folder.appendingPathComponent("dictionary.txt").path)
         let hmm = try SegmenterHMM.load(contentsOf: folder.appendingPathComponent("hmm.txt").path)
         var tagger: CharacterTagger?
-        if info.modes.contains("tagger") {
+        if includingTagger && info.modes.contains("tagger") {
             tagger = try TaggerModelFile.read(path: folder.appendingPathComponent("tagger.bin").path, dictionary: dictionary,
                                               rules: SegmenterModel(dictionary: dictionary, hmm: hmm, tagger: nil, info: info).rules)
         }
