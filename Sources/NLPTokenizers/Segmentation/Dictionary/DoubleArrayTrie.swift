@@ -30,8 +30,6 @@ struct DoubleArrayTrie {
         value.append(contentsOf: repeatElement(-1, count: slack))
     }
 
-    var slotCount: Int { base.count }
-
     /// The child of `node` along `code`, or -1.
     @inline(__always)
     func child(_ node: Int32, _ code: Int32) -> Int32 {

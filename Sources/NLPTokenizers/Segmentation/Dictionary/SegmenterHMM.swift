@@ -1,7 +1,7 @@
 import Foundation
 
-/// The four states of a character in a word: Begin, Middle, End, Single.
-public enum SegmenterTag: Int, CaseIterable {
+/// The four states of a unit in a word: Begin, Middle, End, Single.
+enum SegmenterTag: Int, CaseIterable {
     case begin = 0, middle, end, single
 
     /// The tags of a word of `length` units, in order.
@@ -10,9 +10,6 @@ public enum SegmenterTag: Int, CaseIterable {
             length == 1 ? .single : (i == 0 ? .begin : (i == length - 1 ? .end : .middle))
         }
     }
-
-    /// Whether a word ends with this tag.
-    var endsWord: Bool { self == .end || self == .single }
 }
 
 /// A hidden Markov model over B/M/E/S states with unit symbols as observations, for the runs the
