@@ -80,15 +80,23 @@ public struct TaggerFeatures {
         dictionaryLengths(text, dictionary: dictionary, isInLexicon: isInLexicon, workspace: &w)
 
         buckets.removeAll(keepingCapacity: true)
-        buckets.reserveCapacity(n * Self.count)
+        buckets.append(contentsOf: repeatElement(0, count: n * Self.count))
         let mask = UInt64(bucketCount - 1)
+        buckets.withUnsafeMutableBufferPointer { out in
         w.symbols.withUnsafeBufferPointer { x in
         w.types.withUnsafeBufferPointer { t in
+        w.begin.withUnsafeBufferPointer { begin in
+        w.end.withUnsafeBufferPointer { end in
+        w.middle.withUnsafeBufferPointer { middle in
+            var p = 0
             for i in 0..<n {
                 let c = i + pad
                 let x0 = UInt64(x[c]), xm1 = UInt64(x[c - 1]), xm2 = UInt64(x[c - 2])
                 let xp1 = UInt64(x[c + 1]), xp2 = UInt64(x[c + 2])
-                @inline(__always) func put(_ h: UInt64) { buckets.append(UInt32(truncatingIfNeeded: Self.finish(h) & mask)) }
+                @inline(__always) func put(_ h: UInt64) {
+                    out[p] = UInt32(truncatingIfNeeded: Self.finish(h) & mask)
+                    p += 1
+                }
                 put(Self.seed(0))
                 put(Self.mix(Self.seed(1), xm2))
                 put(Self.mix(Self.seed(2), xm1))
@@ -111,7 +119,7 @@ public struct TaggerFeatures {
                 if x0 == xm2 { repeats |= 8 }
                 if x0 == xp2 { repeats |= 16 }
                 put(Self.mix(Self.seed(14), repeats))
-                let b = UInt64(w.begin[i]), e = UInt64(w.end[i]), m = UInt64(w.middle[i])
+                let b = UInt64(begin[i]), e = UInt64(end[i]), m = UInt64(middle[i])
                 put(Self.mix(Self.seed(15), b))
                 put(Self.mix(Self.seed(16), e))
                 put(Self.mix(Self.seed(17), m))
@@ -128,13 +136,13 @@ public struct TaggerFeatures {
                 put(Self.mix(Self.seed(28), UInt64(t[c - 1]) << 8 | UInt64(t[c])))
                 put(Self.mix(Self.seed(29), UInt64(t[c]) << 8 | UInt64(t[c + 1])))
                 // The dictionary around: does a word end just before / begin just after this unit?
-                let endBefore = i > 0 ? UInt64(w.end[i - 1]) : 15, beginAfter = i + 1 < n ? UInt64(w.begin[i + 1]) : 15
+                let endBefore = i > 0 ? UInt64(end[i - 1]) : 15, beginAfter = i + 1 < n ? UInt64(begin[i + 1]) : 15
                 put(Self.mix(Self.mix(Self.seed(30), endBefore), x0))
                 put(Self.mix(Self.mix(Self.seed(31), beginAfter), x0))
                 put(Self.mix(Self.mix(Self.seed(32), e), xp1))
                 put(Self.mix(Self.mix(Self.seed(33), b), xm1))
             }
-        }}
+        }}}}}}
     }
 
     /// For each unit, the length (in units, capped) of the longest dictionary word of two or more
@@ -142,9 +150,10 @@ public struct TaggerFeatures {
     private func dictionaryLengths(_ text: SegmenterText, dictionary: SegmenterDictionary, isInLexicon: ((Int) -> Bool)?,
                                    workspace w: inout Workspace) {
         let n = text.unitCount
-        w.begin = [UInt8](repeating: 0, count: n)
-        w.end = [UInt8](repeating: 0, count: n)
-        w.middle = [UInt8](repeating: 0, count: n)
+        for k in [\Workspace.begin, \Workspace.end, \Workspace.middle] {
+            w[keyPath: k].removeAll(keepingCapacity: true)
+            w[keyPath: k].append(contentsOf: repeatElement(0, count: n))
+        }
         let trie = dictionary.trie
         let alphabet = dictionary.alphabet
         for a in 0..<n {
