@@ -17,11 +17,11 @@ func runSegmentationBench(_ arguments: [String]) throws {
         case "--model": modelPath = value
         case "--runs": runs = max(1, Int(value) ?? 5)
         case "--modes": modes = value.split(separator: ",").map(String.init)
-        default: throw CLIUsage("unknown option \(arguments[i])")
+        default: throw SegmentationBenchUsage("unknown option \(arguments[i])")
         }
         i += 2
     }
-    guard let textPath else { throw CLIUsage("--text FILE is required") }
+    guard let textPath else { throw SegmentationBenchUsage("--text FILE is required") }
     var lines: [String] = []
     let reader = try LineReader(path: textPath)
     for line in reader { lines.append(try line.text()) }
@@ -35,7 +35,7 @@ func runSegmentationBench(_ arguments: [String]) throws {
         case "dict": segmenter = try ChineseSegmenter(model: model, mode: .dictionary)
         case "tagger": segmenter = try ChineseSegmenter(model: model, mode: .tagger)
         case "icu": segmenter = .icu
-        default: throw CLIUsage("unknown mode \(mode)")
+        default: throw SegmentationBenchUsage("unknown mode \(mode)")
         }
         var workspace = ChineseSegmenter.Workspace()
         var ranges: [Range<Int>] = []
@@ -44,7 +44,7 @@ func runSegmentationBench(_ arguments: [String]) throws {
         var cpuSeconds: [Double] = []
         for run in 0...runs {  // run 0 warms up
             let started = DispatchTime.now().uptimeNanoseconds
-            let startedCPU = threadCPUSeconds()
+            let startedCPU = segmentationThreadCPUSeconds()
             words = 0
             for line in lines {
                 ranges.removeAll(keepingCapacity: true)
@@ -54,7 +54,7 @@ func runSegmentationBench(_ arguments: [String]) throws {
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             if run > 0 {
                 seconds.append(elapsed)
-                cpuSeconds.append(threadCPUSeconds() - startedCPU)
+                cpuSeconds.append(segmentationThreadCPUSeconds() - startedCPU)
             }
         }
         let median = seconds.sorted()[seconds.count / 2]
@@ -72,13 +72,13 @@ func runSegmentationBench(_ arguments: [String]) throws {
 
 /// CPU time of the calling thread: unlike wall time, it does not count the time other processes
 /// held the core (the bench machine is shared).
-func threadCPUSeconds() -> Double {
+func segmentationThreadCPUSeconds() -> Double {
     var t = timespec()
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
     return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
 }
 
-struct CLIUsage: Error, CustomStringConvertible {
+struct SegmentationBenchUsage: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = "usage: " + description }
 }

@@ -19,7 +19,7 @@ struct SegmentCommand: ParsableCommand {
         try global.apply()
         let segmenter = try segmenter.makeSegmenter()
         let reader = try LineReader(path: file)
-        var output = StandardOutput()
+        var output = SegmenterOutput()
         var workspace = ChineseSegmenter.Workspace()
         var ranges: [Range<Int>] = []
         for line in reader {

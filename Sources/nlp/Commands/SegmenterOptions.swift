@@ -48,7 +48,7 @@ struct SegmenterOptions: ParsableArguments {
 extension ChineseSegmenter.Mode: ExpressibleByArgument {}
 
 /// Buffered writes to standard output (one `fwrite` per 64 KiB).
-struct StandardOutput {
+struct SegmenterOutput {
     private var buffer: [UInt8] = []
 
     init() { buffer.reserveCapacity(1 << 16) }

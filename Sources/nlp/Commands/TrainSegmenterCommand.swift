@@ -82,23 +82,23 @@ struct TrainSegmenterCommand: ParsableCommand {
             options.pruneBelow = prune
             let heldOut = try self.heldOut.map { try SegmentedCorpus(paths: [$0]) }
             model = SegmenterModel.trainTagger(corpus: corpus, names: names, options: options, heldOut: heldOut) { p in
-                var line = "epoch \(p.epoch)/\(p.epochs)  accuracy \(format(p.trainingAccuracy, 4))  \(format(p.seconds, 1)) s"
+                var line = "epoch \(p.epoch)/\(p.epochs)  accuracy \(Self.decimal(p.trainingAccuracy, 4))  \(Self.decimal(p.seconds, 1)) s"
                 if let s = p.heldOut {
-                    line += "  held-out P \(format(s.precision, 4)) R \(format(s.recall, 4)) F1 \(format(s.f1, 4))"
+                    line += "  held-out P \(Self.decimal(s.precision, 4)) R \(Self.decimal(s.recall, 4)) F1 \(Self.decimal(s.f1, 4))"
                 }
                 log(line)
             }
         }
         try model.write(to: output)
-        log("wrote \(output) (\(model.dictionary.count) words) in \(format(Date().timeIntervalSince(started), 1)) s")
+        log("wrote \(output) (\(model.dictionary.count) words) in \(Self.decimal(Date().timeIntervalSince(started), 1)) s")
+    }
+
+    /// `x` with `digits` decimals.
+    static func decimal(_ x: Double, _ digits: Int) -> String {
+        String(format: "%.\(digits)f", x)
     }
 
     private func log(_ line: String) {
         FileHandle.standardError.write(Data(("train-segmenter: " + line + "\n").utf8))
     }
-}
-
-/// `x` with `digits` decimals.
-func format(_ x: Double, _ digits: Int) -> String {
-    String(format: "%.\(digits)f", x)
 }

@@ -3,7 +3,7 @@ import XCTest
 
 final class DoubleArrayTrieTests: XCTestCase {
     func testFindsEveryKeyAndNothingElse() {
-        var random = SplitMix64(seed: 7)
+        var random = SegmenterRandom(seed: 7)
         var keys = Set<[Int32]>()
         while keys.count < 3000 {
             let length = 1 + Int(random.next() % 6)

@@ -92,7 +92,7 @@ public struct TaggerTrainer {
         var viterbi = CharacterTagger.Viterbi()
         var emissions: [SIMD8<Float>] = []
         var order = Array(sentences.indices)
-        var random = SplitMix64(seed: options.seed)
+        var random = SegmenterRandom(seed: options.seed)
         for epoch in 1...max(options.epochs, 1) {
             let started = Date()
             var correct = 0, total = 0
@@ -210,8 +210,8 @@ private struct PerceptronState {
     }
 }
 
-/// A small seeded generator (Steele, Lea & Flood's SplitMix64) for reproducible shuffles.
-struct SplitMix64 {
+/// A small seeded generator (Steele, Lea & Flood's SegmenterRandom) for reproducible shuffles.
+struct SegmenterRandom {
     private var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
