@@ -101,54 +101,73 @@ public struct SegmenterText {
     /// of the range when `breakBefore` (training text passes each gold word as its own range).
     mutating func appendUnits(scalars range: Range<Int>, breakBefore: Bool = false) {
         if breakBefore { forcedBreaks[forcedBreaks.count - 1] = true }
-        var i = range.lowerBound
-        let end = range.upperBound
-        while i < end {
-            let s = scalars[i]
-            let c = SegmenterCharacters.characterClass(s)
-            switch c {
-            case .space:
-                forcedBreaks[forcedBreaks.count - 1] = true
-                i += 1
-                continue
-            case .digit, .letter:
-                let (kind, unitEnd) = SegmenterUnitScanner.scanWord(scalars, from: i, to: end)
-                appendUnit(kind: kind, scalars: i..<unitEnd)
-                if kind == .url || kind == .email { forcedBreaks[forcedBreaks.count - 1] = true }
-                i = unitEnd
-            case .closedPunctuation, .symbol:
-                var j = i + 1
-                if SegmenterUnitScanner.groupsRuns(s) {
-                    while j < end && scalars[j] == s { j += 1 }
-                }
-                let kind: SegmenterUnitKind = c == .closedPunctuation ? .punctuation : .symbol
-                let standalone = kind == .symbol && !rules.standaloneSymbols.isEmpty
-                    && rules.standaloneSymbols.contains(j - i == 1 ? s : SegmenterSymbols.repeatedMark + s)
-                if standalone { forcedBreaks[forcedBreaks.count - 1] = true }
-                appendUnit(kind: kind, scalars: i..<j)
-                if kind == .punctuation || standalone { forcedBreaks[forcedBreaks.count - 1] = true }
-                i = j
-            case .ideograph:
-                appendUnit(kind: .ideograph, scalars: i..<i + 1)
-                i += 1
+        // Grow every unit array by the most units the range can hold, write through pointers (one
+        // append per unit and array costs more than the segmentation itself), then trim.
+        let first = unitCount
+        let room = range.count
+        unitKinds.append(contentsOf: repeatElement(.ideograph, count: room))
+        unitSymbols.append(contentsOf: repeatElement(0, count: room))
+        unitStarts.append(contentsOf: repeatElement(0, count: room))
+        unitEnds.append(contentsOf: repeatElement(0, count: room))
+        forcedBreaks.append(contentsOf: repeatElement(false, count: room))
+        let rules = self.rules
+        var count = first
+        scalars.withUnsafeBufferPointer { scalars in
+        unitKinds.withUnsafeMutableBufferPointer { kinds in
+        unitSymbols.withUnsafeMutableBufferPointer { symbols in
+        unitStarts.withUnsafeMutableBufferPointer { starts in
+        unitEnds.withUnsafeMutableBufferPointer { ends in
+        forcedBreaks.withUnsafeMutableBufferPointer { breaks in
+            // breaks[count] is the boundary before the next unit.
+            @inline(__always) func add(_ kind: SegmenterUnitKind, _ a: Int, _ b: Int, alone: Bool) {
+                if alone { breaks[count] = true }
+                kinds[count] = kind
+                symbols[count] = b - a == 1 ? scalars[a] : SegmenterSymbols.symbol(kind: kind, scalars: scalars[a..<b])
+                starts[count] = Int32(a)
+                ends[count] = Int32(b)
+                count += 1
+                if alone { breaks[count] = true }
             }
-        }
+            var i = range.lowerBound
+            let end = range.upperBound
+            while i < end {
+                let s = scalars[i]
+                let c = SegmenterCharacters.characterClass(s)
+                switch c {
+                case .ideograph:
+                    add(.ideograph, i, i + 1, alone: false)
+                    i += 1
+                case .space:
+                    breaks[count] = true
+                    i += 1
+                case .digit, .letter:
+                    let (kind, unitEnd) = SegmenterUnitScanner.scanWord(scalars, from: i, to: end)
+                    add(kind, i, unitEnd, alone: kind == .url || kind == .email)
+                    i = unitEnd
+                case .closedPunctuation, .symbol:
+                    var j = i + 1
+                    if SegmenterUnitScanner.groupsRuns(s) {
+                        while j < end && scalars[j] == s { j += 1 }
+                    }
+                    let kind: SegmenterUnitKind = c == .closedPunctuation ? .punctuation : .symbol
+                    let standalone = kind == .symbol && !rules.standaloneSymbols.isEmpty
+                        && rules.standaloneSymbols.contains(j - i == 1 ? s : SegmenterSymbols.repeatedMark + s)
+                    add(kind, i, j, alone: kind == .punctuation || standalone)
+                    i = j
+                }
+            }
+        }}}}}}
+        let unused = first + room - count
+        unitKinds.removeLast(unused)
+        unitSymbols.removeLast(unused)
+        unitStarts.removeLast(unused)
+        unitEnds.removeLast(unused)
+        forcedBreaks.removeLast(unused)
     }
 
     /// Marks the end of the line as a boundary.
     mutating func finishUnits() {
         forcedBreaks[forcedBreaks.count - 1] = true
-    }
-
-    private mutating func appendUnit(kind: SegmenterUnitKind, scalars range: Range<Int>) {
-        let lastBreak = forcedBreaks.count - 1
-        if kind == .punctuation || kind == .url || kind == .email { forcedBreaks[lastBreak] = true }
-        unitKinds.append(kind)
-        unitSymbols.append(range.count == 1 ? scalars[range.lowerBound]
-                                            : SegmenterSymbols.symbol(kind: kind, scalars: scalars[range]))
-        unitStarts.append(Int32(range.lowerBound))
-        unitEnds.append(Int32(range.upperBound))
-        forcedBreaks.append(false)
     }
 }
 
@@ -166,7 +185,7 @@ public enum SegmenterSymbols {
     /// A run of one repeated mark (…… ——): the mark + this offset.
     public static let repeatedMark: UInt32 = 0x20_0000
 
-    static func symbol(kind: SegmenterUnitKind, scalars: ArraySlice<UInt32>) -> UInt32 {
+    static func symbol(kind: SegmenterUnitKind, scalars: Slice<UnsafeBufferPointer<UInt32>>) -> UInt32 {
         switch kind {
         case .number:
             if scalars.contains(where: { $0 < 0x30 || $0 > 0x39 }) { return decimal }
@@ -200,7 +219,7 @@ enum SegmenterUnitScanner {
     }
 
     /// The kind and end of the word-like run that starts at `start` (a digit or letter).
-    static func scanWord(_ s: [UInt32], from start: Int, to end: Int) -> (SegmenterUnitKind, Int) {
+    static func scanWord(_ s: UnsafeBufferPointer<UInt32>, from start: Int, to end: Int) -> (SegmenterUnitKind, Int) {
         if let urlEnd = scanURL(s, from: start, to: end) { return (.url, urlEnd) }
         if let emailEnd = scanEmail(s, from: start, to: end) { return (.email, emailEnd) }
         var i = start
@@ -245,7 +264,7 @@ enum SegmenterUnitScanner {
     }
 
     /// http://… https://… ftp://… www.…, without trailing sentence punctuation.
-    static func scanURL(_ s: [UInt32], from start: Int, to end: Int) -> Int? {
+    static func scanURL(_ s: UnsafeBufferPointer<UInt32>, from start: Int, to end: Int) -> Int? {
         let first = s[start] | 0x20
         guard first == 0x68 || first == 0x66 || first == 0x77 else { return nil }  // h f w
         var matched = false
@@ -265,7 +284,7 @@ enum SegmenterUnitScanner {
     }
 
     /// local@domain.tld with ASCII local part and domain labels.
-    static func scanEmail(_ s: [UInt32], from start: Int, to end: Int) -> Int? {
+    static func scanEmail(_ s: UnsafeBufferPointer<UInt32>, from start: Int, to end: Int) -> Int? {
         var i = start
         while i < end, isASCIIAlnum(s[i]) || s[i] == 0x2E || s[i] == 0x5F || s[i] == 0x25 || s[i] == 0x2B || s[i] == 0x2D {
             i += 1
