@@ -5,6 +5,7 @@ import Foundation
 let areas: [String: ([String]) throws -> Void] = [
     "tensor": TensorBench.run,
     "models": runModelBench,
+    "segmentation": runSegmentationBench,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
