@@ -56,6 +56,12 @@ extension Tensor {
 }
 
 /// The forward pass of one layer and the closure of its backward.
+///
+/// Inside, the layer works step-major and feature-major: column s·B + b of a [rows, T·B] buffer is
+/// step s of batch row b (its position: s forwards, lengths[b] − 1 − s in reverse), so every step
+/// is a contiguous [rows, B] block whatever the direction and padding, and a step's products are
+/// W_hh [G·H, H] · h [H, B] — the weight as BLAS's left operand, which runs faster for a small
+/// batch than h · W_hhᵀ.
 struct RecurrentLayer<Cell: RecurrentCellKernel> {
     let x: Tensor, weightIH: Tensor, weightHH: Tensor, biasIH: Tensor?, biasHH: Tensor?
     let h0: Tensor?, c0: Tensor?
@@ -89,48 +95,85 @@ struct RecurrentLayer<Cell: RecurrentCellKernel> {
     @inline(__always)
     func position(_ b: Int, _ s: Int) -> Int { reverse ? lengths[b] - 1 - s : s }
 
+    /// Steps any row takes.
+    var stepsTaken: Int { lengths.max() ?? 0 }
+
+    /// 1 where row b takes step s, else 0: [T·B].
+    func activeLanes() -> Tensor {
+        let (b, t) = (batch, steps)
+        let active = Tensor(uninitializedShape: [t * b])
+        for s in 0..<t { for row in 0..<b { active.data[s * b + row] = s < lengths[row] ? 1 : 0 } }
+        return active
+    }
+
+    /// [rows, B] block ↔ [B, rows] matrix.
+    static func transpose(_ source: UnsafePointer<Float>, rows: Int, columns: Int, into target: UnsafeMutablePointer<Float>) {
+        for r in 0..<rows { for c in 0..<columns { target[c * rows + r] = source[r * columns + c] } }
+    }
+
     func run() -> RecurrentLayerOutput {
         let (b, t, n) = (batch, steps, hidden)
-        let gh = Cell.gates * n, savedWidth = Cell.savedWidth(hidden: n)
-        // Input projection of every position, with the biases that add outside the cell folded in
+        let gh = Cell.gates * n, lanes = t * b
+        let active = activeLanes()
+        // Inputs in step order: row s·B + b is x[b, position(b, s)] (zero past the row's end).
+        let xs = Tensor.zeros([lanes, inputs])
+        for row in 0..<b {
+            for s in 0..<lengths[row] {
+                (xs.data + (s * b + row) * inputs).update(from: x.data + (row * t + position(row, s)) * inputs, count: inputs)
+            }
+        }
+        // Gate pre-activations [G·H, T·B] = W_ih · xsᵀ + the biases that add outside the cell
         // (all of b_ih + b_hh, except GRU's b_hn, which the reset gate multiplies).
-        let xp = Tensor(uninitializedShape: [b, t, gh])
+        let gates = Tensor(uninitializedShape: [gh, lanes])
         let bias = Tensor.zeros([gh])
         if let biasIH { Kernels.add(biasIH.data, into: bias.data, count: gh) }
         if let biasHH { Kernels.add(biasHH.data, into: bias.data, count: isGRU ? 2 * n : gh) }
-        for r in 0..<(b * t) { (xp.data + r * gh).update(from: bias.data, count: gh) }
-        Gemm.multiply(x.data, transposeA: false, weightIH.data, transposeB: true, xp.data, m: b * t, n: gh, k: inputs, beta: 1)
+        for g in 0..<gh { (gates.data + g * lanes).update(repeating: bias.data[g], count: lanes) }
+        Gemm.multiply(weightIH.data, transposeA: false, xs.data, transposeB: true, gates.data, m: gh, n: lanes, k: inputs, beta: 1)
         let hiddenBias = isGRU ? biasHH.map { UnsafePointer($0.data + 2 * n) } : nil
 
-        // Outputs [B, T, H], then final h [B, H] and c [B, H], in one buffer (one graph node).
+        // State [H, B] (feature-major), the state before each step and the cell's saved blocks.
+        let h = Tensor.zeros([n, b]), c: Tensor? = isLSTM ? Tensor.zeros([n, b]) : nil
+        if let h0 { Self.transpose(h0.data, rows: b, columns: n, into: h.data) }
+        if let c, let c0 { Self.transpose(c0.data, rows: b, columns: n, into: c.data) }
+        let hPrev = Tensor(uninitializedShape: [n, lanes])
+        let saved = Tensor(uninitializedShape: [Swift.max(Cell.savedBlocks, 1) * n, lanes])
+        let outputs = Tensor(uninitializedShape: [n, lanes])
+        let hh: Tensor? = Cell.recurrentIntoGates ? nil : Tensor(uninitializedShape: [gh, b])
+        for s in 0..<stepsTaken {
+            let column = s * b
+            for j in 0..<n { (hPrev.data + j * lanes + column).update(from: h.data + j * b, count: b) }
+            if let hh {
+                sgemm(false, false, gh, b, n, 1, weightHH.data, n, h.data, b, 0, hh.data, b)
+            } else {
+                sgemm(false, false, gh, b, n, 1, weightHH.data, n, h.data, b, 1, gates.data + column, lanes)
+            }
+            Cell.forward(hidden: n, lanes: b, gates: gates.data + column, ld: lanes, hh: hh.map { UnsafePointer($0.data) },
+                         hiddenBias: hiddenBias, h: h.data, c: c?.data, saved: saved.data + column,
+                         active: active.data + column)
+            for j in 0..<n { (outputs.data + j * lanes + column).update(from: h.data + j * b, count: b) }
+        }
+
+        // Outputs [B, T, H] (zero at padding), then final h [B, H] and c [B, H], in one buffer.
         let finalOffset = b * t * n, cellOffset = finalOffset + b * n
         let packed = Tensor.zeros([cellOffset + (isLSTM ? b * n : 0)])
-        let h = packed.data + finalOffset
-        if let h0 { h.update(from: h0.data, count: b * n) }
-        let c: UnsafeMutablePointer<Float>? = isLSTM ? packed.data + cellOffset : nil
-        if let c, let c0 { c.update(from: c0.data, count: b * n) }
-        let saved = Tensor(uninitializedShape: [b, t, savedWidth])
-        let hPrev = Tensor.zeros([b, t, n])          // state before each position (zero at padding)
-        let hh = Tensor(uninitializedShape: [b, gh])
-        let out = packed.data
-        for s in 0..<t {
-            let active = (0..<b).filter { lengths[$0] > s }
-            if active.isEmpty { break }
-            Gemm.multiply(h, transposeA: false, weightHH.data, transposeB: true, hh.data, m: b, n: gh, k: n)
-            for row in active {
-                let p = position(row, s), at = row * t + p
-                let state = h + row * n
-                (hPrev.data + at * n).update(from: state, count: n)
-                Cell.forward(hidden: n, xp: xp.data + at * gh, hh: hh.data + row * gh, hiddenBias: hiddenBias,
-                             h: state, c: c.map { $0 + row * n }, saved: saved.data + at * savedWidth)
-                (out + at * n).update(from: state, count: n)
+        // A transpose [H, T·B] → [B, T, H] in bands of 16 features, so the source rows stay in cache.
+        var target = [Int](repeating: -1, count: lanes)
+        for row in 0..<b { for s in 0..<lengths[row] { target[s * b + row] = (row * t + position(row, s)) * n } }
+        for band in stride(from: 0, to: n, by: 16) {
+            let end = Swift.min(band + 16, n)
+            for lane in 0..<lanes where target[lane] >= 0 {
+                let out = packed.data + target[lane]
+                for j in band..<end { out[j] = outputs.data[j * lanes + lane] }
             }
         }
+        Self.transpose(h.data, rows: n, columns: b, into: packed.data + finalOffset)
+        if let c { Self.transpose(c.data, rows: n, columns: b, into: packed.data + cellOffset) }
 
         let inputs = [x, weightIH, weightHH] + [biasIH, biasHH, h0, c0].compactMap { $0 }
         if Tensor.isRecording(inputs) {
             packed.record("recurrent layer", inputs: inputs) { _, g in
-                backward(g, saved: saved, hPrev: hPrev)
+                backward(g, xs: xs, gates: gates, saved: saved, hPrev: hPrev, active: active)
             }
         }
         let output = packed.slice(axis: 0, 0..<finalOffset).reshaped([b, t, n])
@@ -139,63 +182,92 @@ struct RecurrentLayer<Cell: RecurrentCellKernel> {
         return RecurrentLayerOutput(output: output, hidden: final, cell: cellState)
     }
 
-    func backward(_ g: Tensor, saved: Tensor, hPrev: Tensor) {
+    func backward(_ g: Tensor, xs: Tensor, gates: Tensor, saved: Tensor, hPrev: Tensor, active: Tensor) {
         let (b, t, n) = (batch, steps, hidden)
-        let gh = Cell.gates * n, savedWidth = Cell.savedWidth(hidden: n)
+        let gh = Cell.gates * n, lanes = t * b, taken = stepsTaken
         let finalOffset = b * t * n, cellOffset = finalOffset + b * n
-        let gOut = g.data
-        let dh = Tensor(uninitializedShape: [b, n]), dhTotal = Tensor(uninitializedShape: [n])
-        dh.data.update(from: g.data + finalOffset, count: b * n)
-        let dc: Tensor? = isLSTM ? Tensor(uninitializedShape: [b, n]) : nil
-        if let dc { dc.data.update(from: g.data + cellOffset, count: b * n) }
-        let dxp = Tensor.zeros([b, t, gh])
-        let dhh = isGRU ? Tensor.zeros([b, t, gh]) : dxp
-        let direct = Tensor.zeros([b, n])
-        let step = Tensor(uninitializedShape: [b, gh]), recurrent = Tensor(uninitializedShape: [b, n])
-        for s in stride(from: t - 1, through: 0, by: -1) {
-            let active = (0..<b).filter { lengths[$0] > s }
-            if active.isEmpty { continue }
-            step.data.update(repeating: 0, count: b * gh)
-            for row in active {
-                let at = row * t + position(row, s)
-                let d = dh.data + row * n
-                for j in 0..<n { dhTotal.data[j] = d[j] + gOut[at * n + j] }
-                Cell.backward(hidden: n, dh: dhTotal.data, saved: saved.data + at * savedWidth,
-                              hPrev: hPrev.data + at * n, dc: dc.map { $0.data + row * n },
-                              dxp: dxp.data + at * gh, dhh: dhh.data + at * gh, direct: direct.data + row * n)
-                (step.data + row * gh).update(from: dhh.data + at * gh, count: gh)
+        let dh = Tensor(uninitializedShape: [n, b])
+        Self.transpose(g.data + finalOffset, rows: b, columns: n, into: dh.data)
+        let dc: Tensor? = isLSTM ? Tensor(uninitializedShape: [n, b]) : nil
+        if let dc { Self.transpose(g.data + cellOffset, rows: b, columns: n, into: dc.data) }
+        let dGates = Tensor(uninitializedShape: [gh, lanes])
+        let dhh = isGRU ? Tensor(uninitializedShape: [gh, lanes]) : dGates
+        for buffer in isGRU ? [dGates, dhh] : [dGates] where taken < t {
+            for r in 0..<gh { (buffer.data + r * lanes + taken * b).update(repeating: 0, count: (t - taken) * b) }
+        }
+        let total = Tensor(uninitializedShape: [n, b]), direct = Tensor(uninitializedShape: [n, b])
+        let recurrent = Tensor(uninitializedShape: [n, b])
+        for s in stride(from: taken - 1, through: 0, by: -1) {
+            let column = s * b, a = active.data + column
+            // The gradient reaching the state after step s: from later steps and from the output.
+            total.data.update(from: dh.data, count: n * b)
+            for row in 0..<b where s < lengths[row] {
+                let source = g.data + (row * t + position(row, s)) * n
+                for j in 0..<n { total.data[j * b + row] += source[j] }
             }
-            // d(h_prev) = direct + dhh · W_hh; rows past their length keep their gradient.
-            Gemm.multiply(step.data, transposeA: false, weightHH.data, transposeB: false, recurrent.data, m: b, n: n, k: gh)
-            for row in active {
-                let d = dh.data + row * n, r = recurrent.data + row * n, e = direct.data + row * n
-                for j in 0..<n { d[j] = r[j] + e[j] }
+            Cell.backward(hidden: n, lanes: b, gates: gates.data + column, saved: saved.data + column,
+                          hPrev: hPrev.data + column, ld: lanes, dh: total.data, dc: dc?.data,
+                          dGates: dGates.data + column, dhh: dhh.data + column, direct: direct.data, active: a)
+            // d(h_prev) = W_hhᵀ · dhh + direct; lanes past their end keep their gradient.
+            sgemm(true, false, n, b, gh, 1, weightHH.data, n, dhh.data + column, lanes, 0, recurrent.data, b)
+            for j in 0..<n {
+                let d = dh.data + j * b, r = recurrent.data + j * b, e = direct.data + j * b
+                forEachLaneChunk(b) { row, k in
+                    let updated = VectorMath.load(r + row, k) + VectorMath.load(e + row, k)
+                    VectorMath.store(VectorMath.load(d + row, k).replacing(with: updated, where: VectorMath.load(a + row, k) .!= 0),
+                                     d + row, k)
+                }
             }
         }
-        let rows = b * t
         if x.requiresGrad {
-            x.updateGrad { gx, acc in
-                Gemm.multiply(dxp.data, transposeA: false, weightIH.data, transposeB: false, gx,
-                              m: rows, n: inputs, k: gh, beta: acc ? 1 : 0)
+            // d(xs) [T·B, I] = dGatesᵀ · W_ih, then back to positions.
+            let dxs = Tensor(uninitializedShape: [lanes, inputs])
+            Gemm.multiply(dGates.data, transposeA: true, weightIH.data, transposeB: false, dxs.data, m: lanes, n: inputs, k: gh)
+            let gx = x.zeroFilledGrad()
+            for row in 0..<b {
+                for s in 0..<lengths[row] {
+                    Kernels.add(dxs.data + (s * b + row) * inputs, into: gx + (row * t + position(row, s)) * inputs, count: inputs)
+                }
             }
         }
         if weightIH.requiresGrad {
-            weightIH.updateGrad { gw, acc in
-                Gemm.multiply(dxp.data, transposeA: true, x.data, transposeB: false, gw, m: gh, n: inputs, k: rows, beta: acc ? 1 : 0)
+            weightIH.updateGrad { gw, acc in   // [G·H, I] = dGates · xs
+                Gemm.multiply(dGates.data, transposeA: false, xs.data, transposeB: false, gw, m: gh, n: inputs, k: lanes,
+                              beta: acc ? 1 : 0)
             }
         }
         if weightHH.requiresGrad {
-            weightHH.updateGrad { gw, acc in
-                Gemm.multiply(dhh.data, transposeA: true, hPrev.data, transposeB: false, gw, m: gh, n: n, k: rows, beta: acc ? 1 : 0)
+            weightHH.updateGrad { gw, acc in   // [G·H, H] = dhh · hPrevᵀ
+                Gemm.multiply(dhh.data, transposeA: false, hPrev.data, transposeB: true, gw, m: gh, n: n, k: lanes,
+                              beta: acc ? 1 : 0)
             }
         }
         if let biasIH, biasIH.requiresGrad {
-            biasIH.updateGrad { gb, acc in Kernels.sumToShape(dxp.data, from: [rows, gh], gb, to: [gh], accumulate: acc) }
+            biasIH.updateGrad { gb, acc in Self.rowSums(dGates.data, rows: gh, columns: lanes, into: gb, accumulate: acc) }
         }
         if let biasHH, biasHH.requiresGrad {
-            biasHH.updateGrad { gb, acc in Kernels.sumToShape(dhh.data, from: [rows, gh], gb, to: [gh], accumulate: acc) }
+            biasHH.updateGrad { gb, acc in Self.rowSums(dhh.data, rows: gh, columns: lanes, into: gb, accumulate: acc) }
         }
-        if let h0, h0.requiresGrad { h0.accumulateGrad(dh, owned: true) }
-        if let c0, let dc, c0.requiresGrad { c0.accumulateGrad(dc, owned: true) }
+        if let h0, h0.requiresGrad {
+            h0.updateGrad { gh0, acc in
+                let t = Tensor(uninitializedShape: [b, n])
+                Self.transpose(dh.data, rows: n, columns: b, into: t.data)
+                if acc { Kernels.add(t.data, into: gh0, count: b * n) } else { gh0.update(from: t.data, count: b * n) }
+            }
+        }
+        if let c0, let dc, c0.requiresGrad {
+            c0.updateGrad { gc0, acc in
+                let t = Tensor(uninitializedShape: [b, n])
+                Self.transpose(dc.data, rows: n, columns: b, into: t.data)
+                if acc { Kernels.add(t.data, into: gc0, count: b * n) } else { gc0.update(from: t.data, count: b * n) }
+            }
+        }
+    }
+
+    static func rowSums(_ x: UnsafePointer<Float>, rows: Int, columns: Int, into y: UnsafeMutablePointer<Float>, accumulate: Bool) {
+        for r in 0..<rows {
+            let total = Kernels.sum(x + r * columns, count: columns)
+            y[r] = accumulate ? y[r] + total : total
+        }
     }
 }
