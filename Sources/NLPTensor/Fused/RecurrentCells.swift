@@ -35,12 +35,12 @@ protocol RecurrentCellKernel {
                          direct: UnsafeMutablePointer<Float>, active: UnsafePointer<Float>)
 }
 
-/// Runs `body(offset, count)` over the lanes in chunks of eight (the last one shorter).
+/// Runs `body(offset)` over the lanes in chunks of eight (the layer pads lanes to a multiple of 8).
 @inline(__always)
-func forEachLaneChunk(_ lanes: Int, _ body: (Int, Int) -> Void) {
+func forEachLaneChunk(_ lanes: Int, _ body: (Int) -> Void) {
     var b = 0
     while b < lanes {
-        body(b, Swift.min(8, lanes - b))
+        body(b)
         b += 8
     }
 }
@@ -60,11 +60,11 @@ enum TanhCell: RecurrentCellKernel {
                         saved: UnsafeMutablePointer<Float>, active: UnsafePointer<Float>) {
         for j in 0..<n {
             let a = gates + j * ld, state = h + j * lanes
-            forEachLaneChunk(lanes) { b, k in
-                let y = V.tanh(V.load(a + b, k))
-                V.store(y, a + b, k)
-                let keep = V.load(active + b, k) .!= 0
-                V.store(V.load(state + b, k).replacing(with: y, where: keep), state + b, k)
+            forEachLaneChunk(lanes) { b in
+                let y = V.tanh(V.load(a + b))
+                V.store(y, a + b)
+                let keep = V.load(active + b) .!= 0
+                V.store(V.load(state + b).replacing(with: y, where: keep), state + b)
             }
         }
     }
@@ -76,10 +76,10 @@ enum TanhCell: RecurrentCellKernel {
                          direct: UnsafeMutablePointer<Float>, active: UnsafePointer<Float>) {
         for j in 0..<n {
             let y = gates + j * ld, d = dh + j * lanes, out = dGates + j * ld, e = direct + j * lanes
-            forEachLaneChunk(lanes) { b, k in
-                let v = V.load(y + b, k)
-                V.store(V.load(active + b, k) * V.load(d + b, k) * (1 - v * v), out + b, k)
-                V.store(Lanes(), e + b, k)
+            forEachLaneChunk(lanes) { b in
+                let v = V.load(y + b)
+                V.store(V.load(active + b) * V.load(d + b) * (1 - v * v), out + b)
+                V.store(Lanes(), e + b)
             }
         }
     }
@@ -101,18 +101,18 @@ enum LSTMCell: RecurrentCellKernel {
             let gi = gates + j * ld, gf = gates + (n + j) * ld, gg = gates + (2 * n + j) * ld, go = gates + (3 * n + j) * ld
             let savedC = saved + j * ld, savedT = saved + (n + j) * ld
             let hj = h + j * lanes, cj = c + j * lanes
-            forEachLaneChunk(lanes) { b, k in
-                let i = V.sigmoid(V.load(gi + b, k)), f = V.sigmoid(V.load(gf + b, k))
-                let g = V.tanh(V.load(gg + b, k)), o = V.sigmoid(V.load(go + b, k))
-                let cPrev = V.load(cj + b, k)
+            forEachLaneChunk(lanes) { b in
+                let i = V.sigmoid(V.load(gi + b)), f = V.sigmoid(V.load(gf + b))
+                let g = V.tanh(V.load(gg + b)), o = V.sigmoid(V.load(go + b))
+                let cPrev = V.load(cj + b)
                 let cNew = f * cPrev + i * g
                 let tc = V.tanh(cNew)
-                V.store(i, gi + b, k); V.store(f, gf + b, k); V.store(g, gg + b, k); V.store(o, go + b, k)
-                V.store(cPrev, savedC + b, k)
-                V.store(tc, savedT + b, k)
-                let keep = V.load(active + b, k) .!= 0
-                V.store(cPrev.replacing(with: cNew, where: keep), cj + b, k)
-                V.store(V.load(hj + b, k).replacing(with: o * tc, where: keep), hj + b, k)
+                V.store(i, gi + b); V.store(f, gf + b); V.store(g, gg + b); V.store(o, go + b)
+                V.store(cPrev, savedC + b)
+                V.store(tc, savedT + b)
+                let keep = V.load(active + b) .!= 0
+                V.store(cPrev.replacing(with: cNew, where: keep), cj + b)
+                V.store(V.load(hj + b).replacing(with: o * tc, where: keep), hj + b)
             }
         }
     }
@@ -128,18 +128,18 @@ enum LSTMCell: RecurrentCellKernel {
             let savedC = saved + j * ld, savedT = saved + (n + j) * ld
             let di = dGates + j * ld, df = dGates + (n + j) * ld, dg = dGates + (2 * n + j) * ld, dO = dGates + (3 * n + j) * ld
             let d = dh + j * lanes, dcj = dc + j * lanes, e = direct + j * lanes
-            forEachLaneChunk(lanes) { b, k in
-                let i = V.load(gi + b, k), f = V.load(gf + b, k), g = V.load(gg + b, k), o = V.load(go + b, k)
-                let tc = V.load(savedT + b, k), a = V.load(active + b, k), dhb = V.load(d + b, k)
-                let dcOld = V.load(dcj + b, k)
+            forEachLaneChunk(lanes) { b in
+                let i = V.load(gi + b), f = V.load(gf + b), g = V.load(gg + b), o = V.load(go + b)
+                let tc = V.load(savedT + b), a = V.load(active + b), dhb = V.load(d + b)
+                let dcOld = V.load(dcj + b)
                 let dcTotal = dcOld + dhb * o * (1 - tc * tc)
                 let scaled = a * dcTotal
-                V.store(scaled * g * i * (1 - i), di + b, k)
-                V.store(scaled * V.load(savedC + b, k) * f * (1 - f), df + b, k)
-                V.store(scaled * i * (1 - g * g), dg + b, k)
-                V.store(a * dhb * tc * o * (1 - o), dO + b, k)
-                V.store(dcOld.replacing(with: dcTotal * f, where: a .!= 0), dcj + b, k)
-                V.store(Lanes(), e + b, k)
+                V.store(scaled * g * i * (1 - i), di + b)
+                V.store(scaled * V.load(savedC + b) * f * (1 - f), df + b)
+                V.store(scaled * i * (1 - g * g), dg + b)
+                V.store(a * dhb * tc * o * (1 - o), dO + b)
+                V.store(dcOld.replacing(with: dcTotal * f, where: a .!= 0), dcj + b)
+                V.store(Lanes(), e + b)
             }
         }
     }
@@ -163,16 +163,16 @@ enum GRUCell: RecurrentCellKernel {
             let hr = hh + j * lanes, hz = hh + (n + j) * lanes, hnRow = hh + (2 * n + j) * lanes
             let savedN = saved + j * ld, hj = h + j * lanes
             let bias = Lanes(repeating: hiddenBias?[j] ?? 0)
-            forEachLaneChunk(lanes) { b, k in
-                let r = V.sigmoid(V.load(gr + b, k) + V.load(hr + b, k))
-                let z = V.sigmoid(V.load(gz + b, k) + V.load(hz + b, k))
-                let hn = V.load(hnRow + b, k) + bias
-                let candidate = V.tanh(V.load(gn + b, k) + r * hn)
-                V.store(r, gr + b, k); V.store(z, gz + b, k); V.store(candidate, gn + b, k)
-                V.store(hn, savedN + b, k)
-                let old = V.load(hj + b, k)
-                let keep = V.load(active + b, k) .!= 0
-                V.store(old.replacing(with: (1 - z) * candidate + z * old, where: keep), hj + b, k)
+            forEachLaneChunk(lanes) { b in
+                let r = V.sigmoid(V.load(gr + b) + V.load(hr + b))
+                let z = V.sigmoid(V.load(gz + b) + V.load(hz + b))
+                let hn = V.load(hnRow + b) + bias
+                let candidate = V.tanh(V.load(gn + b) + r * hn)
+                V.store(r, gr + b); V.store(z, gz + b); V.store(candidate, gn + b)
+                V.store(hn, savedN + b)
+                let old = V.load(hj + b)
+                let keep = V.load(active + b) .!= 0
+                V.store(old.replacing(with: (1 - z) * candidate + z * old, where: keep), hj + b)
             }
         }
     }
@@ -188,15 +188,15 @@ enum GRUCell: RecurrentCellKernel {
             let dr = dGates + j * ld, dz = dGates + (n + j) * ld, dn = dGates + (2 * n + j) * ld
             let hr = dhh + j * ld, hz = dhh + (n + j) * ld, hn = dhh + (2 * n + j) * ld
             let d = dh + j * lanes, e = direct + j * lanes
-            forEachLaneChunk(lanes) { b, k in
-                let r = V.load(gr + b, k), z = V.load(gz + b, k), candidate = V.load(gn + b, k)
-                let ad = V.load(active + b, k) * V.load(d + b, k)
+            forEachLaneChunk(lanes) { b in
+                let r = V.load(gr + b), z = V.load(gz + b), candidate = V.load(gn + b)
+                let ad = V.load(active + b) * V.load(d + b)
                 let dCandidate = ad * (1 - z) * (1 - candidate * candidate)
-                let dReset = dCandidate * V.load(savedN + b, k) * r * (1 - r)
-                let dUpdate = ad * (V.load(hp + b, k) - candidate) * z * (1 - z)
-                V.store(dReset, dr + b, k); V.store(dUpdate, dz + b, k); V.store(dCandidate, dn + b, k)
-                V.store(dReset, hr + b, k); V.store(dUpdate, hz + b, k); V.store(dCandidate * r, hn + b, k)
-                V.store(V.load(d + b, k) * z, e + b, k)
+                let dReset = dCandidate * V.load(savedN + b) * r * (1 - r)
+                let dUpdate = ad * (V.load(hp + b) - candidate) * z * (1 - z)
+                V.store(dReset, dr + b); V.store(dUpdate, dz + b); V.store(dCandidate, dn + b)
+                V.store(dReset, hr + b); V.store(dUpdate, hz + b); V.store(dCandidate * r, hn + b)
+                V.store(V.load(d + b) * z, e + b)
             }
         }
     }

@@ -98,28 +98,42 @@ struct RecurrentLayer<Cell: RecurrentCellKernel> {
     /// Steps any row takes.
     var stepsTaken: Int { lengths.max() ?? 0 }
 
-    /// 1 where row b takes step s, else 0: [T·B].
+    /// 1 where row b takes step s, else 0: [T·lanes].
     func activeLanes() -> Tensor {
         let (b, t) = (batch, steps)
-        let active = Tensor(uninitializedShape: [t * b])
-        for s in 0..<t { for row in 0..<b { active.data[s * b + row] = s < lengths[row] ? 1 : 0 } }
+        let w = lanesPerStep
+        let active = Tensor(uninitializedShape: [t * w])
+        for s in 0..<t { for row in 0..<w { active.data[s * w + row] = row < b && s < lengths[row] ? 1 : 0 } }
         return active
     }
 
-    /// [rows, B] block ↔ [B, rows] matrix.
-    static func transpose(_ source: UnsafePointer<Float>, rows: Int, columns: Int, into target: UnsafeMutablePointer<Float>) {
-        for r in 0..<rows { for c in 0..<columns { target[c * rows + r] = source[r * columns + c] } }
+    /// Lanes per step: the batch rounded up to a multiple of 8 (the cells' vector width); the
+    /// extra lanes are never active.
+    var lanesPerStep: Int { (batch + 7) / 8 * 8 }
+
+    /// A [B, H] state → its feature-major block [H, lanes] (extra lanes 0).
+    func featureMajor(_ source: UnsafePointer<Float>) -> Tensor {
+        let (b, n, w) = (batch, hidden, lanesPerStep)
+        let out = Tensor.zeros([n, w])
+        for row in 0..<b { for j in 0..<n { out.data[j * w + row] = source[row * n + j] } }
+        return out
+    }
+
+    /// A feature-major block [H, lanes] → the [B, H] state.
+    func batchMajor(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>) {
+        let (b, n, w) = (batch, hidden, lanesPerStep)
+        for row in 0..<b { for j in 0..<n { target[row * n + j] = source[j * w + row] } }
     }
 
     func run() -> RecurrentLayerOutput {
         let (b, t, n) = (batch, steps, hidden)
-        let gh = Cell.gates * n, lanes = t * b
+        let gh = Cell.gates * n, w = lanesPerStep, lanes = t * w
         let active = activeLanes()
         // Inputs in step order: row s·B + b is x[b, position(b, s)] (zero past the row's end).
         let xs = Tensor.zeros([lanes, inputs])
         for row in 0..<b {
             for s in 0..<lengths[row] {
-                (xs.data + (s * b + row) * inputs).update(from: x.data + (row * t + position(row, s)) * inputs, count: inputs)
+                (xs.data + (s * w + row) * inputs).update(from: x.data + (row * t + position(row, s)) * inputs, count: inputs)
             }
         }
         // Gate pre-activations [G·H, T·B] = W_ih · xsᵀ + the biases that add outside the cell
@@ -133,25 +147,24 @@ struct RecurrentLayer<Cell: RecurrentCellKernel> {
         let hiddenBias = isGRU ? biasHH.map { UnsafePointer($0.data + 2 * n) } : nil
 
         // State [H, B] (feature-major), the state before each step and the cell's saved blocks.
-        let h = Tensor.zeros([n, b]), c: Tensor? = isLSTM ? Tensor.zeros([n, b]) : nil
-        if let h0 { Self.transpose(h0.data, rows: b, columns: n, into: h.data) }
-        if let c, let c0 { Self.transpose(c0.data, rows: b, columns: n, into: c.data) }
+        let h = h0.map { featureMajor($0.data) } ?? Tensor.zeros([n, w])
+        let c: Tensor? = isLSTM ? c0.map { featureMajor($0.data) } ?? Tensor.zeros([n, w]) : nil
         let hPrev = Tensor(uninitializedShape: [n, lanes])
         let saved = Tensor(uninitializedShape: [Swift.max(Cell.savedBlocks, 1) * n, lanes])
         let outputs = Tensor(uninitializedShape: [n, lanes])
-        let hh: Tensor? = Cell.recurrentIntoGates ? nil : Tensor(uninitializedShape: [gh, b])
+        let hh: Tensor? = Cell.recurrentIntoGates ? nil : Tensor(uninitializedShape: [gh, w])
         for s in 0..<stepsTaken {
-            let column = s * b
-            for j in 0..<n { (hPrev.data + j * lanes + column).update(from: h.data + j * b, count: b) }
+            let column = s * w
+            for j in 0..<n { (hPrev.data + j * lanes + column).update(from: h.data + j * w, count: w) }
             if let hh {
-                sgemm(false, false, gh, b, n, 1, weightHH.data, n, h.data, b, 0, hh.data, b)
+                sgemm(false, false, gh, w, n, 1, weightHH.data, n, h.data, w, 0, hh.data, w)
             } else {
-                sgemm(false, false, gh, b, n, 1, weightHH.data, n, h.data, b, 1, gates.data + column, lanes)
+                sgemm(false, false, gh, w, n, 1, weightHH.data, n, h.data, w, 1, gates.data + column, lanes)
             }
-            Cell.forward(hidden: n, lanes: b, gates: gates.data + column, ld: lanes, hh: hh.map { UnsafePointer($0.data) },
+            Cell.forward(hidden: n, lanes: w, gates: gates.data + column, ld: lanes, hh: hh.map { UnsafePointer($0.data) },
                          hiddenBias: hiddenBias, h: h.data, c: c?.data, saved: saved.data + column,
                          active: active.data + column)
-            for j in 0..<n { (outputs.data + j * lanes + column).update(from: h.data + j * b, count: b) }
+            for j in 0..<n { (outputs.data + j * lanes + column).update(from: h.data + j * w, count: w) }
         }
 
         // Outputs [B, T, H] (zero at padding), then final h [B, H] and c [B, H], in one buffer.
@@ -159,7 +172,7 @@ struct RecurrentLayer<Cell: RecurrentCellKernel> {
         let packed = Tensor.zeros([cellOffset + (isLSTM ? b * n : 0)])
         // A transpose [H, T·B] → [B, T, H] in bands of 16 features, so the source rows stay in cache.
         var target = [Int](repeating: -1, count: lanes)
-        for row in 0..<b { for s in 0..<lengths[row] { target[s * b + row] = (row * t + position(row, s)) * n } }
+        for row in 0..<b { for s in 0..<lengths[row] { target[s * w + row] = (row * t + position(row, s)) * n } }
         for band in stride(from: 0, to: n, by: 16) {
             let end = Swift.min(band + 16, n)
             for lane in 0..<lanes where target[lane] >= 0 {
@@ -167,8 +180,8 @@ struct RecurrentLayer<Cell: RecurrentCellKernel> {
                 for j in band..<end { out[j] = outputs.data[j * lanes + lane] }
             }
         }
-        Self.transpose(h.data, rows: n, columns: b, into: packed.data + finalOffset)
-        if let c { Self.transpose(c.data, rows: n, columns: b, into: packed.data + cellOffset) }
+        batchMajor(h.data, into: packed.data + finalOffset)
+        if let c { batchMajor(c.data, into: packed.data + cellOffset) }
 
         let inputs = [x, weightIH, weightHH] + [biasIH, biasHH, h0, c0].compactMap { $0 }
         if Tensor.isRecording(inputs) {
@@ -184,38 +197,36 @@ struct RecurrentLayer<Cell: RecurrentCellKernel> {
 
     func backward(_ g: Tensor, xs: Tensor, gates: Tensor, saved: Tensor, hPrev: Tensor, active: Tensor) {
         let (b, t, n) = (batch, steps, hidden)
-        let gh = Cell.gates * n, lanes = t * b, taken = stepsTaken
+        let gh = Cell.gates * n, w = lanesPerStep, lanes = t * w, taken = stepsTaken
         let finalOffset = b * t * n, cellOffset = finalOffset + b * n
-        let dh = Tensor(uninitializedShape: [n, b])
-        Self.transpose(g.data + finalOffset, rows: b, columns: n, into: dh.data)
-        let dc: Tensor? = isLSTM ? Tensor(uninitializedShape: [n, b]) : nil
-        if let dc { Self.transpose(g.data + cellOffset, rows: b, columns: n, into: dc.data) }
+        let dh = featureMajor(g.data + finalOffset)
+        let dc: Tensor? = isLSTM ? featureMajor(g.data + cellOffset) : nil
         let dGates = Tensor(uninitializedShape: [gh, lanes])
         let dhh = isGRU ? Tensor(uninitializedShape: [gh, lanes]) : dGates
         for buffer in isGRU ? [dGates, dhh] : [dGates] where taken < t {
-            for r in 0..<gh { (buffer.data + r * lanes + taken * b).update(repeating: 0, count: (t - taken) * b) }
+            for r in 0..<gh { (buffer.data + r * lanes + taken * w).update(repeating: 0, count: (t - taken) * w) }
         }
-        let total = Tensor(uninitializedShape: [n, b]), direct = Tensor(uninitializedShape: [n, b])
-        let recurrent = Tensor(uninitializedShape: [n, b])
+        let total = Tensor(uninitializedShape: [n, w]), direct = Tensor(uninitializedShape: [n, w])
+        let recurrent = Tensor(uninitializedShape: [n, w])
         for s in stride(from: taken - 1, through: 0, by: -1) {
-            let column = s * b, a = active.data + column
+            let column = s * w, a = active.data + column
             // The gradient reaching the state after step s: from later steps and from the output.
-            total.data.update(from: dh.data, count: n * b)
+            total.data.update(from: dh.data, count: n * w)
             for row in 0..<b where s < lengths[row] {
                 let source = g.data + (row * t + position(row, s)) * n
-                for j in 0..<n { total.data[j * b + row] += source[j] }
+                for j in 0..<n { total.data[j * w + row] += source[j] }
             }
-            Cell.backward(hidden: n, lanes: b, gates: gates.data + column, saved: saved.data + column,
+            Cell.backward(hidden: n, lanes: w, gates: gates.data + column, saved: saved.data + column,
                           hPrev: hPrev.data + column, ld: lanes, dh: total.data, dc: dc?.data,
                           dGates: dGates.data + column, dhh: dhh.data + column, direct: direct.data, active: a)
             // d(h_prev) = W_hhᵀ · dhh + direct; lanes past their end keep their gradient.
-            sgemm(true, false, n, b, gh, 1, weightHH.data, n, dhh.data + column, lanes, 0, recurrent.data, b)
+            sgemm(true, false, n, w, gh, 1, weightHH.data, n, dhh.data + column, lanes, 0, recurrent.data, w)
             for j in 0..<n {
-                let d = dh.data + j * b, r = recurrent.data + j * b, e = direct.data + j * b
-                forEachLaneChunk(b) { row, k in
-                    let updated = VectorMath.load(r + row, k) + VectorMath.load(e + row, k)
-                    VectorMath.store(VectorMath.load(d + row, k).replacing(with: updated, where: VectorMath.load(a + row, k) .!= 0),
-                                     d + row, k)
+                let d = dh.data + j * w, r = recurrent.data + j * w, e = direct.data + j * w
+                forEachLaneChunk(w) { row in
+                    let updated = VectorMath.load(r + row) + VectorMath.load(e + row)
+                    VectorMath.store(VectorMath.load(d + row).replacing(with: updated, where: VectorMath.load(a + row) .!= 0),
+                                     d + row)
                 }
             }
         }
@@ -226,7 +237,7 @@ struct RecurrentLayer<Cell: RecurrentCellKernel> {
             let gx = x.zeroFilledGrad()
             for row in 0..<b {
                 for s in 0..<lengths[row] {
-                    Kernels.add(dxs.data + (s * b + row) * inputs, into: gx + (row * t + position(row, s)) * inputs, count: inputs)
+                    Kernels.add(dxs.data + (s * w + row) * inputs, into: gx + (row * t + position(row, s)) * inputs, count: inputs)
                 }
             }
         }
@@ -251,14 +262,14 @@ struct RecurrentLayer<Cell: RecurrentCellKernel> {
         if let h0, h0.requiresGrad {
             h0.updateGrad { gh0, acc in
                 let t = Tensor(uninitializedShape: [b, n])
-                Self.transpose(dh.data, rows: n, columns: b, into: t.data)
+                batchMajor(dh.data, into: t.data)
                 if acc { Kernels.add(t.data, into: gh0, count: b * n) } else { gh0.update(from: t.data, count: b * n) }
             }
         }
         if let c0, let dc, c0.requiresGrad {
             c0.updateGrad { gc0, acc in
                 let t = Tensor(uninitializedShape: [b, n])
-                Self.transpose(dc.data, rows: n, columns: b, into: t.data)
+                batchMajor(dc.data, into: t.data)
                 if acc { Kernels.add(t.data, into: gc0, count: b * n) } else { gc0.update(from: t.data, count: b * n) }
             }
         }

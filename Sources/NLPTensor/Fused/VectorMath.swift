@@ -7,7 +7,7 @@ typealias Lanes = SIMD8<Float>
 enum VectorMath {
     @inline(__always)
     static func exp(_ x: Lanes) -> Lanes {
-        let c = x.clamped(lowerBound: Lanes(repeating: -87.3), upperBound: Lanes(repeating: 88.3))
+        let c = clamp(x, -87.3, 88.3)
         let t = Lanes(repeating: 12582912).addingProduct(c, Lanes(repeating: 1.44269504088896341))
         let n = t - 12582912
         var r = c.addingProduct(n, Lanes(repeating: -0.693359375))
@@ -26,7 +26,7 @@ enum VectorMath {
 
     @inline(__always)
     static func tanh(_ x: Lanes) -> Lanes {
-        let c = x.clamped(lowerBound: Lanes(repeating: -7.90531110763549805), upperBound: Lanes(repeating: 7.90531110763549805))
+        let c = clamp(x, -7.90531110763549805, 7.90531110763549805)
         let c2 = c * c
         var p = Lanes(repeating: -2.76076847742355e-16)
         p = Lanes(repeating: 2.00018790482477e-13).addingProduct(p, c2)
@@ -41,29 +41,28 @@ enum VectorMath {
         q = Lanes(repeating: 2.26843463243900e-03).addingProduct(q, c2)
         q = Lanes(repeating: 4.89352518554385e-03).addingProduct(q, c2)
         let y = p / q
-        let tiny = pointwiseMax(x, -x) .< 0.0004
+        let tiny = (x .< 0.0004) .& (x .> -0.0004)
         return y.replacing(with: x, where: tiny)
+    }
+
+    /// x limited to [low, high] (blends; the generic pointwiseMin/Max are not always inlined).
+    @inline(__always)
+    static func clamp(_ x: Lanes, _ low: Float, _ high: Float) -> Lanes {
+        x.replacing(with: low, where: x .< low).replacing(with: high, where: x .> high)
     }
 
     @inline(__always)
     static func sigmoid(_ x: Lanes) -> Lanes { 1 / (1 + exp(-x)) }
 
-    /// Up to eight floats from `p` (`count` of them; the rest 0).
+    /// Eight floats from p (any alignment).
     @inline(__always)
-    static func load(_ p: UnsafePointer<Float>, _ count: Int) -> Lanes {
-        if count >= 8 { return UnsafeRawPointer(p).loadUnaligned(as: Lanes.self) }
-        var v = Lanes()
-        for i in 0..<count { v[i] = p[i] }
-        return v
+    static func load(_ p: UnsafePointer<Float>) -> Lanes {
+        UnsafeRawPointer(p).loadUnaligned(as: Lanes.self)
     }
 
-    /// Stores the first `count` (≤ 8) lanes of v at p.
+    /// Eight floats to p (any alignment).
     @inline(__always)
-    static func store(_ v: Lanes, _ p: UnsafeMutablePointer<Float>, _ count: Int) {
-        if count >= 8 {
-            UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self)
-            return
-        }
-        for i in 0..<count { p[i] = v[i] }
+    static func store(_ v: Lanes, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self)
     }
 }
