@@ -24,8 +24,9 @@ enum TensorBench {
             ("matmul", matmul),
             ("fused", fused),
             ("mlp", mlpStep),
+            ("small", smallOps),
         ]
-        for (name, body) in cases where only == nil || only == name { body() }
+        for (name, body) in cases where only == nil ? name != "small" : only == name { body() }
     }
 
     struct BenchError: Error, CustomStringConvertible {
@@ -125,5 +126,39 @@ enum TensorBench {
             loss = l.scalar
         }
         emit("mlp step 1024-4096-1024 b256", "tensor", t, extra: ["loss": loss])
+    }
+
+    /// Per-op cost at the sizes of a small GPT (batch 12, context 64, width 128, 4 heads): the
+    /// regime where dispatch overhead and parallel thresholds matter. Not in the peer table.
+    static func smallOps() {
+        let g = RandomGenerator(seed: 9)
+        let tiny = Tensor.normal([8], generator: g, requiresGrad: true)
+        emit("tiny add, no graph", "tensor", time { _ = noGrad { tiny + tiny } })
+        emit("tiny add + backward", "tensor", time { tiny.grad = nil; (tiny + tiny).sum().backward() })
+        let x = Tensor.normal([12, 64, 128], generator: g, requiresGrad: true)
+        let w = Tensor.normal([384, 128], generator: g, requiresGrad: true)
+        let b = Tensor.normal([384], generator: g, requiresGrad: true)
+        let gamma = Tensor.ones([128], requiresGrad: true), beta = Tensor.zeros([128], requiresGrad: true)
+        let q = Tensor.normal([12, 4, 64, 32], generator: g, requiresGrad: true)
+        let k = Tensor.normal([12, 4, 64, 32], generator: g, requiresGrad: true)
+        let causal = Tensor(shape: [64, 64]) { p in
+            for i in 0..<64 { for j in 0..<64 { p[i * 64 + j] = j > i ? -.infinity : 0 } }
+        }
+        let cases: [(String, () -> Tensor)] = [
+            ("add [12,64,128]", { x + x }),
+            ("gelu [12,64,128]", { x.gelu() }),
+            ("layer norm [12,64,128]", { x.layerNorm(weight: gamma, bias: beta) }),
+            ("linear [768,128]x[384,128]T", { x.linear(weight: w, bias: b) }),
+            ("q.kT [48: 64x32 . 32x64]", { q.matmul(k, transposeB: true) }),
+            ("softmax causal [12,4,64,64]", { q.matmul(k, transposeB: true).softmax(scale: 0.18, mask: causal) }),
+            ("permute [12,64,4,32]->[12,4,64,32]", { x.reshaped([12, 64, 4, 32]).permuted([0, 2, 1, 3]) }),
+        ]
+        for (name, op) in cases {
+            emit("\(name) fwd", "tensor", time { _ = noGrad { op() } })
+            emit("\(name) fwd+bwd", "tensor", time {
+                for t in [x, w, b, gamma, beta, q, k] { t.grad = nil }
+                op().sum().backward()
+            })
+        }
     }
 }
