@@ -96,6 +96,18 @@ extension Tensor {
     }
 }
 
+extension Tensor {
+    /// The [size, size] additive causal mask: 0 on and below the diagonal, -inf above (position i
+    /// sees positions ≤ i). Pass it as `softmax(mask:)` for [..., size, size] attention scores.
+    public static func causalMask(_ size: Int) -> Tensor {
+        Tensor(shape: [size, size]) { p in
+            for i in 0..<size {
+                for j in 0..<size { p[i * size + j] = j > i ? -.infinity : 0 }
+            }
+        }
+    }
+}
+
 /// Row kernels shared by the softmax family and cross-entropy.
 public enum Softmax {
     /// The row's max m and log Σ e^(x − m), so log-softmax is (x − m) − logSum without the
