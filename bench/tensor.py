@@ -4,7 +4,9 @@
 Our side is `nlp-bench tensor --threads N` (JSON lines); the peer runs here with the same shapes,
 the same timing scheme (3 warm-ups, 7 samples of >= 60 ms each, median [min-max] ms per call) and
 the same thread count. Ratios are speed-ups: peer time / our time (> 1 means we are faster),
-except the sgemm column, which is Tensor's share of raw cblas_sgemm's speed.
+except the sgemm column, which is Tensor's share of raw cblas_sgemm's speed (their samples
+alternate inside our process). The machine is shared and noisy: the two sides run alternately
+`--rounds` times and each keeps its round with the lowest median; the range spans all rounds.
 """
 import argparse
 import json
@@ -15,6 +17,8 @@ import time
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--threads", type=int, default=2)
+parser.add_argument("--rounds", type=int, default=2,
+                    help="ours and the peer run alternately this many times; each side keeps its best round")
 parser.add_argument("--binary", default=os.path.join(os.path.dirname(__file__), "..", ".build", "release", "nlp-bench"))
 args = parser.parse_args()
 for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
@@ -105,13 +109,27 @@ def cell(t):
     return f"{t[0]:.3f} [{t[1]:.3f}–{t[2]:.3f}]"
 
 
+def best(rounds):
+    """Per case: the round with the lowest median, with min and max over every round."""
+    out = {}
+    for case in rounds[0]:
+        times = [r[case] for r in rounds if case in r]
+        out[case] = (min(t[0] for t in times), min(t[1] for t in times), max(t[2] for t in times))
+    return out
+
+
 def main():
-    load_before = os.getloadavg()[0]
-    mine = ours()
-    theirs = peer()
-    load_after = os.getloadavg()[0]
-    print(f"## tensor: NLPTensor vs PyTorch {torch.__version__} (CPU), {args.threads} threads; "
-          f"load average {load_before:.2f} → {load_after:.2f}")
+    loads = [os.getloadavg()[0]]
+    mine_rounds, theirs_rounds = [], []
+    for _ in range(args.rounds):
+        mine_rounds.append(ours())
+        theirs_rounds.append(peer())
+        loads.append(os.getloadavg()[0])
+    mine, theirs = best(mine_rounds), best(theirs_rounds)
+    kernels = subprocess.run([args.binary, "tensor", "--case", "none"], capture_output=True, text=True).stderr.strip()
+    print(f"## tensor: NLPTensor vs PyTorch {torch.__version__} (CPU), {args.threads} threads, {args.rounds} rounds; "
+          f"1-min load average {' → '.join(f'{l:.2f}' for l in loads)}")
+    print(f"({kernels}; PyTorch BLAS: MKL)")
     print()
     print("| case | ours ms | raw sgemm ms | PyTorch ms | ours vs PyTorch | ours vs sgemm |")
     print("|---|---|---|---|---|---|")

@@ -35,9 +35,9 @@ enum TensorBench {
     }
 
     /// Median, min and max milliseconds per call over `samples` samples, each repeating `body`
-    /// until it has run ≥ 60 ms (after warm-up).
-    static func time(samples: Int = 7, _ body: () -> Void) -> (median: Double, min: Double, max: Double) {
-        for _ in 0..<3 { body() }
+    /// until it has run ≥ 60 ms (after `warmups` calls).
+    static func time(samples: Int = 7, warmups: Int = 3, _ body: () -> Void) -> (median: Double, min: Double, max: Double) {
+        for _ in 0..<warmups { body() }
         var results: [Double] = []
         for _ in 0..<samples {
             var calls = 0
@@ -52,6 +52,21 @@ enum TensorBench {
         }
         results.sort()
         return (results[results.count / 2], results.first!, results.last!)
+    }
+
+    /// `time` for two bodies with their samples interleaved.
+    static func timeAlternating(samples: Int = 9, _ first: () -> Void, _ second: () -> Void)
+        -> ((median: Double, min: Double, max: Double), (median: Double, min: Double, max: Double)) {
+        var a: [Double] = [], b: [Double] = []
+        for _ in 0..<samples {
+            a.append(time(samples: 1, warmups: 1, first).median)
+            b.append(time(samples: 1, warmups: 1, second).median)
+        }
+        func summary(_ v: [Double]) -> (median: Double, min: Double, max: Double) {
+            let s = v.sorted()
+            return (s[s.count / 2], s.first!, s.last!)
+        }
+        return (summary(a), summary(b))
     }
 
     static func emit(_ name: String, _ impl: String, _ t: (median: Double, min: Double, max: Double), extra: [String: Any] = [:]) {
@@ -70,12 +85,12 @@ enum TensorBench {
             let flops = 2.0 * Double(m * n * k)
             let name = "matmul \(m)x\(k)x\(n)"
             let c = Tensor(uninitializedShape: [m, n])
-            let raw = time {
+            // Samples of the two alternate, so both see the same machine load.
+            let (raw, ours) = timeAlternating({
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1,
                             a.data, Int32(k), b.data, Int32(n), 0, c.data, Int32(n))
-            }
+            }, { _ = a.matmul(b) })
             emit(name, "sgemm", raw, extra: ["gflops": flops / raw.median / 1e6])
-            let ours = time { _ = a.matmul(b) }
             emit(name, "tensor", ours, extra: ["gflops": flops / ours.median / 1e6])
         }
     }
@@ -141,9 +156,8 @@ enum TensorBench {
         let gamma = Tensor.ones([128], requiresGrad: true), beta = Tensor.zeros([128], requiresGrad: true)
         let q = Tensor.normal([12, 4, 64, 32], generator: g, requiresGrad: true)
         let k = Tensor.normal([12, 4, 64, 32], generator: g, requiresGrad: true)
-        let causal = Tensor(shape: [64, 64]) { p in
-            for i in 0..<64 { for j in 0..<64 { p[i * 64 + j] = j > i ? -.infinity : 0 } }
-        }
+        let causal = Tensor.causalMask(64)
+        let scores = Tensor.normal([12, 4, 64, 64], generator: g, requiresGrad: true)
         let cases: [(String, () -> Tensor)] = [
             ("add [12,64,128]", { x + x }),
             ("gelu [12,64,128]", { x.gelu() }),
@@ -151,12 +165,14 @@ enum TensorBench {
             ("linear [768,128]x[384,128]T", { x.linear(weight: w, bias: b) }),
             ("q.kT [48: 64x32 . 32x64]", { q.matmul(k, transposeB: true) }),
             ("softmax causal [12,4,64,64]", { q.matmul(k, transposeB: true).softmax(scale: 0.18, mask: causal) }),
+            ("softmax only [12,4,64,64]", { scores.softmax() }),
+            ("softmax only masked [12,4,64,64]", { scores.softmax(scale: 0.18, mask: causal) }),
             ("permute [12,64,4,32]->[12,4,64,32]", { x.reshaped([12, 64, 4, 32]).permuted([0, 2, 1, 3]) }),
         ]
         for (name, op) in cases {
             emit("\(name) fwd", "tensor", time { _ = noGrad { op() } })
             emit("\(name) fwd+bwd", "tensor", time {
-                for t in [x, w, b, gamma, beta, q, k] { t.grad = nil }
+                for t in [x, w, b, gamma, beta, q, k, scores] { t.grad = nil }
                 op().sum().backward()
             })
         }
