@@ -115,4 +115,11 @@ public enum Functions {
         public static let derivativeUsesOutput = false
         @inline(__always) public func callAsFunction(_ x: Float) -> Float { x }
         @inline(__always) public func gradient(_ g: Float, _ x: Float) -> Float { g } }
+    /// x limited to [lower, upper]; the gradient passes where lower ≤ x ≤ upper (as PyTorch's clamp).
+    public struct Clamp: Activation {
+        public let lower: Float, upper: Float
+        public init(lower: Float, upper: Float) { self.lower = lower; self.upper = upper }
+        public static let derivativeUsesOutput = false
+        @inline(__always) public func callAsFunction(_ x: Float) -> Float { Swift.min(Swift.max(x, lower), upper) }
+        @inline(__always) public func gradient(_ g: Float, _ x: Float) -> Float { x >= lower && x <= upper ? g : 0 } }
 }

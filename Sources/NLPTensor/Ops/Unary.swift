@@ -73,6 +73,12 @@ extension Tensor {
 
     public func relu() -> Tensor { mapped("relu", Functions.ReLU()) }
 
+    /// Each element limited to [lower, upper] (either bound may be infinite).
+    public func clamped(lower: Float = -.infinity, upper: Float = .infinity) -> Tensor {
+        precondition(lower <= upper, "clamp bounds \(lower) > \(upper)")
+        return mapped("clamp", Functions.Clamp(lower: lower, upper: upper))
+    }
+
     /// Gaussian error linear unit: x·Φ(x) with `.none` (erf), or the tanh approximation.
     public func gelu(approximation: GELUApproximation = .none) -> Tensor {
         switch approximation {
