@@ -90,7 +90,54 @@ def peer():
         loss.backward()
         optimizer.step()
     out["mlp step 1024-4096-1024 b256"] = timed(step)
+    out["gpt step 4L 4H 128d ctx64 b12"] = gpt_step()
     return out
+
+
+def gpt_step():
+    """nanoGPT's model (CPU config: 4 layers, 4 heads, 128 wide, context 64, batch 12, vocab 65,
+    tied embeddings, no dropout), one AdamW training step."""
+    import math
+    import torch.nn as nn
+    B, T, C, H, L, V = 12, 64, 128, 4, 4, 65
+
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.ln_1, self.ln_2 = nn.LayerNorm(C), nn.LayerNorm(C)
+            self.c_attn, self.c_proj = nn.Linear(C, 3 * C), nn.Linear(C, C)
+            self.fc, self.fc_proj = nn.Linear(C, 4 * C), nn.Linear(4 * C, C)
+
+        def forward(self, x):
+            q, k, v = self.c_attn(self.ln_1(x)).split(C, dim=2)
+            q, k, v = (t.view(B, T, H, C // H).transpose(1, 2) for t in (q, k, v))
+            y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+            x = x + self.c_proj(y.transpose(1, 2).contiguous().view(B, T, C))
+            return x + self.fc_proj(F.gelu(self.fc(self.ln_2(x))))
+
+    class GPT(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.wte, self.wpe = nn.Embedding(V, C), nn.Embedding(T, C)
+            self.blocks = nn.ModuleList(Block() for _ in range(L))
+            self.ln_f = nn.LayerNorm(C)
+
+        def forward(self, idx, targets):
+            x = self.wte(idx) + self.wpe(torch.arange(T))
+            for block in self.blocks:
+                x = block(x)
+            logits = self.ln_f(x) @ self.wte.weight.T
+            return F.cross_entropy(logits.view(-1, V), targets.view(-1))
+
+    model = GPT()
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.1)
+    idx, targets = torch.randint(0, V, (B, T)), torch.randint(0, V, (B, T))
+
+    def step():
+        optimizer.zero_grad(set_to_none=True)
+        model(idx, targets).backward()
+        optimizer.step()
+    return timed(step)
 
 
 def ours():
@@ -144,7 +191,13 @@ def main():
         if case.startswith("matmul"):
             m, k, n = (int(v) for v in case.split()[1].split("x"))
             gflops = f" ({2 * m * k * n / our_time[0] / 1e6:.0f} GFLOP/s)"
-        print(f"| {case} | {cell(our_time)}{gflops} | {cell(raw) if raw else ''} | {cell(peer_time)} | "
+        rate = ""
+        if case.startswith("gpt"):
+            rate = f" ({12 * 64 / our_time[0] * 1000:,.0f} tok/s)"
+            peer_rate = f" ({12 * 64 / peer_time[0] * 1000:,.0f} tok/s)"
+        else:
+            peer_rate = ""
+        print(f"| {case} | {cell(our_time)}{gflops}{rate} | {cell(raw) if raw else ''} | {cell(peer_time)}{peer_rate} | "
               f"{peer_time[0] / our_time[0]:.2f}× | {versus_sgemm} |")
 
 

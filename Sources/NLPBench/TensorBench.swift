@@ -24,9 +24,11 @@ enum TensorBench {
             ("matmul", matmul),
             ("fused", fused),
             ("mlp", mlpStep),
+            ("gpt", gptStep),
             ("small", smallOps),
+            ("gemm-shapes", gemmShapes),
         ]
-        for (name, body) in cases where only == nil ? name != "small" : only == name { body() }
+        for (name, body) in cases where only == nil ? !["small", "gemm-shapes"].contains(name) : only == name { body() }
     }
 
     struct BenchError: Error, CustomStringConvertible {
@@ -175,6 +177,80 @@ enum TensorBench {
                 for t in [x, w, b, gamma, beta, q, k, scores] { t.grad = nil }
                 op().sum().backward()
             })
+        }
+    }
+
+    /// One training step of a nanoGPT-shaped model (4 layers, 4 heads, width 128, context 64,
+    /// batch 12, vocabulary 65, tied embeddings, no dropout) built from the plain ops, with AdamW:
+    /// how far the core is from the model workstream's target (≥ 1.5× PyTorch tokens/s).
+    static func gptStep() {
+        let batch = 12, context = 64, width = 128, heads = 4, layers = 4, vocabulary = 65
+        let headWidth = width / heads
+        let g = RandomGenerator(seed: 10)
+        func weight(_ shape: [Int], _ std: Float = 0.02) -> Tensor {
+            Tensor.normal(shape, standardDeviation: std, generator: g, requiresGrad: true)
+        }
+        func zeros(_ n: Int) -> Tensor { Tensor.zeros([n], requiresGrad: true) }
+        func ones(_ n: Int) -> Tensor { Tensor.ones([n], requiresGrad: true) }
+        let tokenEmbedding = weight([vocabulary, width]), positionEmbedding = weight([context, width])
+        struct Block { let ln1w, ln1b, qkvW, qkvB, projW, projB, ln2w, ln2b, fcW, fcB, fc2W, fc2B: Tensor }
+        let blocks = (0..<layers).map { _ in
+            Block(ln1w: ones(width), ln1b: zeros(width), qkvW: weight([3 * width, width]), qkvB: zeros(3 * width),
+                  projW: weight([width, width]), projB: zeros(width), ln2w: ones(width), ln2b: zeros(width),
+                  fcW: weight([4 * width, width]), fcB: zeros(4 * width), fc2W: weight([width, 4 * width]), fc2B: zeros(width))
+        }
+        let finalW = ones(width), finalB = zeros(width)
+        var parameters = [tokenEmbedding, positionEmbedding, finalW, finalB]
+        for b in blocks {
+            parameters += [b.ln1w, b.ln1b, b.qkvW, b.qkvB, b.projW, b.projB, b.ln2w, b.ln2b, b.fcW, b.fcB, b.fc2W, b.fc2B]
+        }
+        let optimizer = AdamW(parameters: parameters, learningRate: 1e-3, weightDecay: 0.1)
+        let ids = (0..<(batch * context)).map { _ in Int32(g.nextInt(below: vocabulary)) }
+        let targets = (0..<(batch * context)).map { _ in Int32(g.nextInt(below: vocabulary)) }
+        let causal = Tensor.causalMask(context)
+        let scale = 1 / Float(headWidth).squareRoot()
+        var loss: Float = 0
+        let t = time {
+            optimizer.zeroGrad()
+            var x = tokenEmbedding.gatherRows(ids, shape: [batch, context]) + positionEmbedding   // [B, T, C]
+            for b in blocks {
+                let h = x.layerNorm(weight: b.ln1w, bias: b.ln1b)
+                // [B, T, 3C] → [3, B, H, T, D] in one copy; q, k, v are views of it.
+                let qkv = h.linear(weight: b.qkvW, bias: b.qkvB)
+                    .reshaped([batch, context, 3, heads, headWidth]).permuted([2, 0, 3, 1, 4])
+                let q = qkv.slice(axis: 0, 0..<1).squeezed(axis: 0)
+                let k = qkv.slice(axis: 0, 1..<2).squeezed(axis: 0)
+                let v = qkv.slice(axis: 0, 2..<3).squeezed(axis: 0)
+                let attention = q.matmul(k, transposeB: true).softmax(scale: scale, mask: causal)   // [B, H, T, T]
+                let y = attention.matmul(v).permuted([0, 2, 1, 3]).reshaped([batch, context, width])
+                x = x + y.linear(weight: b.projW, bias: b.projB)
+                let h2 = x.layerNorm(weight: b.ln2w, bias: b.ln2b)
+                x = x + h2.linear(weight: b.fcW, bias: b.fcB).gelu().linear(weight: b.fc2W, bias: b.fc2B)
+            }
+            let logits = x.layerNorm(weight: finalW, bias: finalB).matmul(tokenEmbedding, transposeB: true)
+            let l = logits.crossEntropy(targets: targets)
+            l.backward()
+            optimizer.step()
+            loss = l.scalar
+        }
+        emit("gpt step 4L 4H 128d ctx64 b12", "tensor", t,
+             extra: ["loss": loss, "tokens_per_s": Double(batch * context) / (t.median / 1000)])
+    }
+
+    /// The products of the GPT step (forward and both backward forms), one by one. Diagnostic.
+    static func gemmShapes() {
+        let shapes: [(Int, Int, Int, Bool, Bool)] = [
+            (768, 128, 384, false, true), (768, 128, 128, false, true), (768, 128, 512, false, true), (768, 512, 128, false, true),
+            (768, 384, 128, false, false), (384, 768, 128, true, false), (768, 512, 128, false, false), (512, 768, 128, true, false),
+            (768, 128, 65, false, true),
+        ]
+        for (m, k, n, ta, tb) in shapes {
+            let a = Tensor.normal(ta ? [k, m] : [m, k], generator: RandomGenerator(seed: 1))
+            let b = Tensor.normal(tb ? [n, k] : [k, n], generator: RandomGenerator(seed: 2))
+            let c = Tensor(uninitializedShape: [m, n])
+            let t = time { Gemm.multiply(a.data, transposeA: ta, b.data, transposeB: tb, c.data, m: m, n: n, k: k) }
+            emit("gemm \(m)x\(k)x\(n)\(ta ? " tA" : "")\(tb ? " tB" : "")", "sgemm", t,
+                 extra: ["gflops": 2.0 * Double(m * n * k) / t.median / 1e6])
         }
     }
 }
