@@ -174,6 +174,7 @@ enum TensorBench {
         let k = Tensor.normal([12, 4, 64, 32], generator: g, requiresGrad: true)
         let causal = Tensor.causalMask(64)
         let scores = Tensor.normal([12, 4, 64, 64], generator: g, requiresGrad: true)
+        let bertActivations = Tensor.normal([32, 64, 384], generator: g, requiresGrad: true)
         let cases: [(String, () -> Tensor)] = [
             ("add [12,64,128]", { x + x }),
             ("gelu [12,64,128]", { x.gelu() }),
@@ -184,11 +185,12 @@ enum TensorBench {
             ("softmax only [12,4,64,64]", { scores.softmax() }),
             ("softmax only masked [12,4,64,64]", { scores.softmax(scale: 0.18, mask: causal) }),
             ("permute [12,64,4,32]->[12,4,64,32]", { x.reshaped([12, 64, 4, 32]).permuted([0, 2, 1, 3]) }),
+            ("dropout 0.1 [32,64,384]", { bertActivations.dropout(probability: 0.1) }),
         ]
         for (name, op) in cases {
             emit("\(name) fwd", "tensor", time { _ = noGrad { op() } })
             emit("\(name) fwd+bwd", "tensor", time {
-                for t in [x, w, b, gamma, beta, q, k, scores] { t.grad = nil }
+                for t in [x, w, b, gamma, beta, q, k, scores, bertActivations] { t.grad = nil }
                 op().sum().backward()
             })
         }
