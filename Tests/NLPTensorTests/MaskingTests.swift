@@ -24,6 +24,12 @@ final class MaskingTests: XCTestCase {
         XCTAssertTrue(x.dropout(probability: 0.25, training: false) === x)
     }
 
+    func testDropoutGradient() {
+        // A fresh generator with the same seed draws the same mask on every evaluation.
+        let x = GradientCheck.random([4, 6], seed: 2)
+        GradientCheck.check([x]) { $0[0].dropout(probability: 0.3, generator: RandomGenerator(seed: 11)) }
+    }
+
     func testDropoutMaskIndependentOfThreads() {
         let x = Tensor(shape: [200_000], repeating: 1)
         let two = x.dropout(probability: 0.1, generator: RandomGenerator(seed: 3)).scalars

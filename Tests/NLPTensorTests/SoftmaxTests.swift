@@ -18,6 +18,7 @@ final class SoftmaxTests: XCTestCase {
         let a = Foundation.exp(Float(0.5)), b = Foundation.exp(Float(1))
         assertClose(Array(y.scalars[0..<3]), [a / (a + b), b / (a + b), 0])
         assertClose(Array(y.scalars[6..<12]), [1, 0, 0, 1, 0, 0])
+        XCTAssertEqual(Tensor.causalMask(3).scalars, [0, -.infinity, -.infinity, 0, 0, -.infinity, 0, 0, 0])
         // A fully masked row is zero, not NaN.
         let all = x.softmax(mask: Tensor(shape: [3], repeating: -.infinity))
         XCTAssertEqual(all.scalars, [Float](repeating: 0, count: 12))
@@ -29,5 +30,7 @@ final class SoftmaxTests: XCTestCase {
         GradientCheck.check([x]) { $0[0].logSoftmax() }
         let mask = Tensor(shape: [2, 5], scalars: [0, 0, -1e9, 0, 0, 0, -1e9, 0, 0, 0])
         GradientCheck.check([x]) { $0[0].softmax(scale: 0.7, mask: mask) }
+        GradientCheck.check([x]) { $0[0].softmax(scale: -0.5) }
+        GradientCheck.check([x]) { $0[0].softmax(scale: 0.3) }
     }
 }

@@ -34,6 +34,9 @@ final class UnaryTests: XCTestCase {
         // relu away from its kink at 0.
         let away = Tensor(shape: [6], scalars: [-1.5, -0.7, -0.2, 0.3, 0.9, 1.7], requiresGrad: true)
         GradientCheck.check([away]) { $0[0].relu() }
+        GradientCheck.check([away]) { $0[0].clamped(lower: -1, upper: 0.5) }
+        XCTAssertEqual(away.clamped(lower: -1, upper: 0.5).scalars, [-1, -0.7, -0.2, 0.3, 0.5, 0.5])
+        XCTAssertEqual(away.clamped(lower: 0).scalars, away.relu().scalars)
         let positive = GradientCheck.random([3, 7], seed: 6, low: 0.5, high: 3)
         GradientCheck.check([positive]) { $0[0].log() }
         GradientCheck.check([positive]) { $0[0].sqrt() }

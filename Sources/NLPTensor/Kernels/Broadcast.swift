@@ -38,6 +38,28 @@ struct BroadcastPlan {
         rows = outerDims.reduce(1, *)
     }
 
+    /// Calls `body(row, offsetA, offsetB)` for each row in `rows`, stepping the offsets instead of
+    /// recomputing them (one division per wrap of the innermost outer dimension, not per row).
+    @inline(__always)
+    func forEachRow(in rows: Range<Int>, _ body: (Int, Int, Int) -> Void) {
+        guard !rows.isEmpty else { return }
+        let last = outerDims.last ?? 1
+        let stepA = outerStridesA.last ?? 0, stepB = outerStridesB.last ?? 0
+        var (oa, ob) = offsets(ofRow: rows.lowerBound)
+        var i = rows.lowerBound % last
+        for row in rows {
+            body(row, oa, ob)
+            i += 1
+            if i == last {
+                i = 0
+                if row + 1 < rows.upperBound { (oa, ob) = offsets(ofRow: row + 1) }
+            } else {
+                oa += stepA
+                ob += stepB
+            }
+        }
+    }
+
     /// Offsets of row `row` in the two operands.
     @inline(__always)
     func offsets(ofRow row: Int) -> (Int, Int) {
@@ -73,8 +95,7 @@ extension Kernels {
             return
         }
         Parallelism.forEachChunk(of: plan.rows, costPerItem: n) { rows in
-            for row in rows {
-                let (oa, ob) = plan.offsets(ofRow: row)
+            plan.forEachRow(in: rows) { row, oa, ob in
                 let pa = a + oa, pb = b + ob, py = y + row * n
                 switch (plan.innerStrideA, plan.innerStrideB, accumulate) {
                 case (1, 1, false): for i in 0..<n { py[i] = f(pa[i], pb[i]) }
@@ -119,8 +140,7 @@ extension Kernels {
             }
             return
         }
-        for row in 0..<plan.rows {
-            let ob = plan.offsets(ofRow: row).1
+        plan.forEachRow(in: 0..<plan.rows) { row, _, ob in
             let px = x + row * n, py = y + ob
             if plan.innerStrideB == 1 {
                 for j in 0..<n { py[j] += px[j] }

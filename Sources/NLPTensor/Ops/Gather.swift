@@ -13,7 +13,7 @@ extension Tensor {
         let out = Tensor(uninitializedShape: leading + [width])
         let x = data, y = out.data
         ids.withUnsafeBufferPointer { idp in
-            for (r, id) in idp.enumerated() {
+            for id in idp {
                 precondition(id >= 0 && Int(id) < rows, "row index \(id) out of range 0..<\(rows)")
             }
             Parallelism.forEachChunk(of: ids.count, costPerItem: width) { range in

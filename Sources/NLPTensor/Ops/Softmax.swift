@@ -13,20 +13,29 @@ extension Tensor {
         let maskRows = mask.map { MaskRows(mask: $0, for: shape) }
         let x = data, y = out.data, maskData = mask?.data
         Parallelism.forEachChunk(of: rows, costPerItem: n * 24) { range in
+            var maskOffsets = maskRows?.offsets(from: range.lowerBound)
             for r in range {
                 let px = x + r * n, py = y + r * n
-                if let maskRows, let maskData {
-                    let pm = maskData + maskRows.offset(ofRow: r)
+                let total: Float
+                if let maskData, let maskOffset = maskOffsets?.next() {
+                    let pm = maskData + maskOffset
                     for j in 0..<n { py[j] = pm[j].addingProduct(px[j], scale) }
+                    let m = Kernels.max(py, count: n)
+                    if m == -.infinity { py.update(repeating: 0, count: n); continue }
+                    total = Kernels.expShiftedInPlace(py, count: n, shift: m)
+                } else if scale > 0 {
+                    // max(s·x) = s·max(x): scale, shift and exponentiate in one pass.
+                    let m = Kernels.max(px, count: n) * scale
+                    if m == -.infinity { py.update(repeating: 0, count: n); continue }
+                    for j in 0..<n { py[j] = FastMath.exp((-m).addingProduct(px[j], scale)) }
+                    total = Kernels.sum(py, count: n)
                 } else {
                     for j in 0..<n { py[j] = px[j] * scale }
+                    let m = Kernels.max(py, count: n)
+                    if m == -.infinity { py.update(repeating: 0, count: n); continue }
+                    total = Kernels.expShiftedInPlace(py, count: n, shift: m)
                 }
-                let m = Kernels.max(py, count: n)
-                if m == -.infinity {
-                    py.update(repeating: 0, count: n)
-                    continue
-                }
-                let inv = 1 / Kernels.expShiftedInPlace(py, count: n, shift: m)
+                let inv = 1 / total
                 for j in 0..<n { py[j] *= inv }
             }
         }
@@ -87,6 +96,18 @@ extension Tensor {
     }
 }
 
+extension Tensor {
+    /// The [size, size] additive causal mask: 0 on and below the diagonal, -inf above (position i
+    /// sees positions ≤ i). Pass it as `softmax(mask:)` for [..., size, size] attention scores.
+    public static func causalMask(_ size: Int) -> Tensor {
+        Tensor(shape: [size, size]) { p in
+            for i in 0..<size {
+                for j in 0..<size { p[i * size + j] = j > i ? -.infinity : 0 }
+            }
+        }
+    }
+}
+
 /// Row kernels shared by the softmax family and cross-entropy.
 public enum Softmax {
     /// The row's max m and log Σ e^(x − m), so log-softmax is (x − m) − logSum without the
@@ -114,6 +135,32 @@ struct MaskRows {
         let s = Shape.broadcastStrides(of: mask.shape, to: shape)
         dims = Array(shape.dropLast())
         strides = Array(s.dropLast())
+    }
+
+    /// Offsets of consecutive rows from `row` on, stepped rather than recomputed.
+    struct Offsets {
+        let rows: MaskRows
+        var row: Int, offset: Int, index: Int
+        let last: Int, step: Int
+
+        @inline(__always)
+        mutating func next() -> Int? {
+            let current = offset
+            row += 1
+            index += 1
+            if index == last {
+                index = 0
+                offset = rows.offset(ofRow: row)
+            } else {
+                offset += step
+            }
+            return current
+        }
+    }
+
+    func offsets(from row: Int) -> Offsets {
+        let last = dims.last ?? 1
+        return Offsets(rows: self, row: row, offset: offset(ofRow: row), index: row % last, last: last, step: strides.last ?? 0)
     }
 
     @inline(__always)

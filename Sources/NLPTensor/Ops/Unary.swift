@@ -10,27 +10,21 @@ public enum GELUApproximation: Sendable {
 }
 
 extension Tensor {
-    /// `y = f(x)` elementwise, with backward `d(g, x, y)` = g · f′(x). `cost` ≈ float ops per
-    /// element. The generic form is the fast one (its loops vectorize); see `Functions`.
+    /// `y = f(x)` elementwise with `f`'s own backward (see `Activation`). `cost` ≈ float ops per
+    /// element. This generic form is the fast one: its loops vectorize.
     @inline(__always)
-    public func mapped<F: UnaryFunction, D: TernaryFunction>(_ op: StaticString, cost: Int = 1, _ f: F,
-                                                           backward d: D) -> Tensor {
+    public func mapped<F: Activation>(_ op: StaticString, cost: Int = 1, _ f: F) -> Tensor {
         let out = Tensor(uninitializedShape: shape)
         Kernels.map(data, out.data, count: count, cost: cost, f)
         if Tensor.isRecording(self) {
             out.record(op, inputs: [self]) { [self] out, g in
+                let v = F.derivativeUsesOutput ? out.data : data
                 updateGrad { ga, acc in
-                    Kernels.zip3(g.data, data, out.data, ga, count: count, cost: cost, accumulate: acc, d)
+                    Kernels.zip(g.data, v, ga, count: count, cost: cost, accumulate: acc, ActivationGradient(f))
                 }
             }
         }
         return out
-    }
-
-    /// A function and its derivative in one struct (the activations in `Functions`).
-    @inline(__always)
-    public func mapped<F: UnaryFunction & TernaryFunction>(_ op: StaticString, cost: Int = 1, _ f: F) -> Tensor {
-        mapped(op, cost: cost, f, backward: f)
     }
 
     /// `y = f(x)` with backward `g · derivative(x, y)`, from closures (convenient, not vectorized
@@ -78,6 +72,12 @@ extension Tensor {
     public func sigmoid() -> Tensor { mapped("sigmoid", cost: 16, Functions.Sigmoid()) }
 
     public func relu() -> Tensor { mapped("relu", Functions.ReLU()) }
+
+    /// Each element limited to [lower, upper] (either bound may be infinite).
+    public func clamped(lower: Float = -.infinity, upper: Float = .infinity) -> Tensor {
+        precondition(lower <= upper, "clamp bounds \(lower) > \(upper)")
+        return mapped("clamp", Functions.Clamp(lower: lower, upper: upper))
+    }
 
     /// Gaussian error linear unit: x·Φ(x) with `.none` (erf), or the tanh approximation.
     public func gelu(approximation: GELUApproximation = .none) -> Tensor {

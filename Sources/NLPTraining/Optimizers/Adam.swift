@@ -10,10 +10,11 @@ public final class Adam: Optimizer {
         set { core.learningRate = newValue }
     }
 
+    /// `exemptFromWeightDecay` picks parameters that get no weight decay (asked once, here).
     public init(parameters: [Tensor], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
-                epsilon: Float = 1e-8, weightDecay: Float = 0) {
+                epsilon: Float = 1e-8, weightDecay: Float = 0, exemptFromWeightDecay: (Tensor) -> Bool = { _ in false }) {
         core = AdamCore(parameters: parameters, learningRate: learningRate, beta1: beta1, beta2: beta2,
-                        epsilon: epsilon, weightDecay: weightDecay, decoupled: false)
+                        epsilon: epsilon, weightDecay: weightDecay, exempt: exemptFromWeightDecay, decoupled: false)
     }
 
     public func step() { core.step() }
@@ -30,10 +31,13 @@ public final class AdamW: Optimizer {
         set { core.learningRate = newValue }
     }
 
+    /// `exemptFromWeightDecay` picks parameters that get no weight decay (asked once, here) —
+    /// Hugging Face's Trainer exempts biases and LayerNorm weights:
+    /// `{ $0.name.map { $0.hasSuffix("bias") || $0.contains("LayerNorm") } ?? false }`.
     public init(parameters: [Tensor], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
-                epsilon: Float = 1e-8, weightDecay: Float = 0.01) {
+                epsilon: Float = 1e-8, weightDecay: Float = 0.01, exemptFromWeightDecay: (Tensor) -> Bool = { _ in false }) {
         core = AdamCore(parameters: parameters, learningRate: learningRate, beta1: beta1, beta2: beta2,
-                        epsilon: epsilon, weightDecay: weightDecay, decoupled: true)
+                        epsilon: epsilon, weightDecay: weightDecay, exempt: exemptFromWeightDecay, decoupled: true)
     }
 
     public func step() { core.step() }
@@ -46,28 +50,31 @@ public final class AdamW: Optimizer {
 final class AdamCore {
     let parameters: [Tensor]
     var learningRate: Float
-    let beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float
+    let beta1: Float, beta2: Float, epsilon: Float
+    /// Weight decay of each parameter (0 for exempt ones).
+    let weightDecays: [Float]
     let decoupled: Bool
     /// Per parameter: first and second moments and the step count (PyTorch counts per parameter).
     private var moments: [(m: Tensor, v: Tensor)?]
     private var steps: [Int]
 
     init(parameters: [Tensor], learningRate: Float, beta1: Float, beta2: Float, epsilon: Float,
-         weightDecay: Float, decoupled: Bool) {
+         weightDecay: Float, exempt: (Tensor) -> Bool, decoupled: Bool) {
         self.parameters = parameters
         self.learningRate = learningRate
         self.beta1 = beta1
         self.beta2 = beta2
         self.epsilon = epsilon
-        self.weightDecay = weightDecay
+        weightDecays = parameters.map { exempt($0) ? 0 : weightDecay }
         self.decoupled = decoupled
         moments = Array(repeating: nil, count: parameters.count)
         steps = Array(repeating: 0, count: parameters.count)
     }
 
     func step() {
-        let lr = learningRate, b1 = beta1, b2 = beta2, eps = epsilon, wd = weightDecay
+        let lr = learningRate, b1 = beta1, b2 = beta2, eps = epsilon
         for (index, p) in parameters.enumerated() {
+            let wd = weightDecays[index]
             guard let grad = p.grad else { continue }
             if moments[index] == nil { moments[index] = (Tensor.zeros(p.shape), Tensor.zeros(p.shape)) }
             steps[index] += 1
@@ -85,7 +92,8 @@ final class AdamCore {
                     let vi = b2 * v[i] + (1 - b2) * gi * gi
                     m[i] = mi
                     v[i] = vi
-                    theta[i] = th - stepSize * mi / (vi.squareRoot() / rootCorrection + eps)
+                    // FastMath.squareRoot: `Float.squareRoot()` would keep this loop scalar.
+                    theta[i] = th - stepSize * mi / (FastMath.squareRoot(vi) / rootCorrection + eps)
                 }
             }
         }

@@ -80,6 +80,20 @@ final class OptimizerTests: XCTestCase {
         XCTAssertNil(a.grad)
     }
 
+    func testExemptParametersGetNoWeightDecay() {
+        let w = Tensor(shape: [2], scalars: [1, 2], requiresGrad: true)
+        let b = Tensor(shape: [2], scalars: [1, 2], requiresGrad: true)
+        w.name = "layer.weight"
+        b.name = "layer.bias"
+        let optimizer = AdamW(parameters: [w, b], learningRate: 0.1, weightDecay: 0.5,
+                              exemptFromWeightDecay: { $0.name?.hasSuffix("bias") ?? false })
+        w.grad = Tensor.zeros([2])
+        b.grad = Tensor.zeros([2])
+        optimizer.step()
+        assertClose(w.scalars, [0.95, 1.9])    // θ(1 − ηλ), no Adam step with a zero gradient
+        XCTAssertEqual(b.scalars, [1, 2])
+    }
+
     func testStateRoundTripResumesIdentically() throws {
         func run(resumeAt: Int?) -> [Float] {
             let p = Tensor(shape: [3], scalars: [1, -2, 3], requiresGrad: true)
