@@ -31,7 +31,7 @@ let package = Package(
         .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CUtf8proc", providers: [.apt(["libutf8proc-dev"])]),
         // ICU behind a plain C target: Swift sees no ICU type (see icushim.h for why).
-        .target(name: "CICUShim", linkerSettings: [.linkedLibrary("icuuc")]),
+        .target(name: "CICUShim", linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icui18n")]),
 
         // Library layers.
         .target(name: "NLPTensor", dependencies: ["CBLAS"], swiftSettings: vectorISA),
@@ -49,7 +49,7 @@ let package = Package(
 
         // Tests, one target per module.
         .testTarget(name: "NLPTensorTests", dependencies: ["NLPTensor", "NLPTraining"]),
-        .testTarget(name: "NLPTokenizersTests", dependencies: ["NLPTokenizers"]),
+        .testTarget(name: "NLPTokenizersTests", dependencies: ["NLPTokenizers"], exclude: ["Fixtures"]),
         // End-to-end tests of the command line: they run the built `nlp` binary.
         .testTarget(name: "nlpTests", dependencies: ["nlp"]),
     ],

@@ -1,0 +1,153 @@
+extension Tokenizer {
+    /// Encodes one text: its tokens plus the post-processor's special tokens (unless
+    /// `addSpecialTokens` is false); the tokenizer's truncation and padding apply.
+    public func encode(_ text: String, addSpecialTokens: Bool = true) -> Encoding {
+        let first = Workspace.with { encodeSequence(text, typeID: 0, $0) }
+        return postProcess(first, nil, addSpecialTokens: addSpecialTokens)
+    }
+
+    /// Encodes a pair of texts (question and context, premise and hypothesis) into one encoding.
+    public func encode(_ text: String, pair: String, addSpecialTokens: Bool = true) -> Encoding {
+        let (first, second) = Workspace.with { w in (encodeSequence(text, typeID: 0, w), encodeSequence(pair, typeID: 1, w)) }
+        return postProcess(first, second, addSpecialTokens: addSpecialTokens)
+    }
+
+    /// HF's `post_process`: truncation (leaving room for the special tokens), the post-processor,
+    /// then padding.
+    func postProcess(_ first: Encoding, _ second: Encoding?, addSpecialTokens: Bool, pad: Bool = true) -> Encoding {
+        var first = first, second = second
+        if let truncation {
+            let added = addSpecialTokens ? (postProcessor?.addedTokenCount(isPair: second != nil) ?? 0) : 0
+            truncation.apply(&first, &second, maxLength: max(0, truncation.maxLength - added))
+        }
+        var result: Encoding
+        if let postProcessor {
+            result = postProcessor.process(first, second, addSpecialTokens: addSpecialTokens)
+        } else {
+            result = DefaultProcessing.process(first, second)
+        }
+        if pad, let padding {
+            var one = [result]
+            padding.apply(&one)
+            result = one[0]
+        }
+        return result
+    }
+
+    /// One sequence through added tokens, normalizer, pre-tokenizer and model (HF's
+    /// `encode_single_sequence`), offsets in characters of `text`.
+    func encodeSequence(_ text: String, typeID: Int, _ w: Workspace) -> Encoding {
+        var text = text
+        text.withUTF8 { split($0, into: w) }
+        if let preTokenizer { preTokenizer.preTokenize(&w.text) }
+        if !model.readsByteLevel { w.text.materializeByteLevel() }
+        return tokenize(w, typeID: typeID)
+    }
+
+    /// Finds the added tokens and normalizes the rest (HF's `extract_and_normalize`), filling
+    /// `w.text` with the pieces.
+    func split(_ original: UnsafeBufferPointer<UInt8>, into w: Workspace) {
+        w.text.removeAll()
+        w.addedMatches.removeAll(keepingCapacity: true)
+        addedVocabulary.raw.findMatches(in: original, into: &w.addedMatches)
+        if w.addedMatches.isEmpty {
+            normalizePiece(original, firstCharacter: 0, into: w)
+            return
+        }
+        let matches = w.addedMatches
+        var position = 0, character: Int32 = 0
+        let base = original.baseAddress!
+        func advance(to end: Int) {
+            character += Int32(UTF8Scalars.count(base + position, end - position))
+            position = end
+        }
+        for m in matches {
+            if m.start > position {
+                let first = character
+                let start = position
+                advance(to: m.start)
+                normalizePiece(UnsafeBufferPointer(rebasing: original[start..<m.start]), firstCharacter: first, into: w)
+            }
+            let first = character
+            advance(to: m.end)
+            w.original.reset(original: UnsafeBufferPointer(rebasing: original[m.start..<m.end]), firstCharacter: first)
+            w.text.append(&w.original, addedTokenID: m.id)
+        }
+        if position < original.count {
+            let first = character
+            normalizePiece(UnsafeBufferPointer(rebasing: original[position...]), firstCharacter: first, into: w)
+        }
+    }
+
+    /// Normalizes one piece of the original text, then splits it on the normalized added tokens.
+    private func normalizePiece(_ piece: UnsafeBufferPointer<UInt8>, firstCharacter: Int32, into w: Workspace) {
+        guard piece.count > 0 else { return }
+        w.normalized.reset(original: piece, firstCharacter: firstCharacter)
+        normalizer?.normalize(&w.normalized)
+        guard !w.normalized.bytes.isEmpty else { return }
+        let matcher = addedVocabulary.normalized
+        if matcher.isEmpty {
+            w.text.append(&w.normalized, addedTokenID: -1)
+            return
+        }
+        w.addedMatches.removeAll(keepingCapacity: true)
+        w.normalized.bytes.withUnsafeBufferPointer { matcher.findMatches(in: $0, into: &w.addedMatches) }
+        if w.addedMatches.isEmpty {
+            w.text.append(&w.normalized, addedTokenID: -1)
+            return
+        }
+        var position = 0
+        for m in w.addedMatches {
+            if m.start > position { w.text.appendSlice(of: w.normalized, position..<m.start, addedTokenID: -1) }
+            w.text.appendSlice(of: w.normalized, m.start..<m.end, addedTokenID: m.id)
+            position = m.end
+        }
+        if position < w.normalized.bytes.count {
+            w.text.appendSlice(of: w.normalized, position..<w.normalized.bytes.count, addedTokenID: -1)
+        }
+    }
+
+    /// Runs the model on each piece and assembles the encoding (HF's `into_encoding`).
+    private func tokenize(_ w: Workspace, typeID: Int) -> Encoding {
+        var encoding = Encoding()
+        let text = w.text
+        encoding.reserveCapacity(text.bytes.count / 3 + 4)
+        let model = self.model
+        text.bytes.withUnsafeBufferPointer { arena in
+            text.alignments.withUnsafeBufferPointer { align in
+                for (word, split) in text.splits.enumerated() {
+                    let s = Int(split.start), e = Int(split.end)
+                    if split.isAddedToken {
+                        let span = e > s ? Span(Int(align[s].start), Int(align[e - 1].end)) : .zero
+                        encoding.append(id: Int(split.addedTokenID), token: text.string(of: split), offsets: span,
+                                        word: word, typeID: typeID, special: false)
+                        continue
+                    }
+                    w.modelTokens.removeAll(keepingCapacity: true)
+                    model.tokenize(UnsafeBufferPointer(rebasing: arena[s..<e]), byteLevel: split.isByteLevel,
+                                   into: &w.modelTokens)
+                    for t in w.modelTokens {
+                        let a = s + Int(t.start), b = s + Int(t.end)
+                        let span = b > a ? Span(Int(align[a].start), Int(align[b - 1].end))
+                                         : (a < e ? Span(Int(align[a].start), Int(align[a].start)) : .zero)
+                        let id = Int(t.id)
+                        encoding.append(id: id, token: model.token(forID: id) ?? "", offsets: span,
+                                        word: word, typeID: typeID, special: false)
+                    }
+                }
+            }
+        }
+        return encoding
+    }
+}
+
+extension PreTokenizedString {
+    /// Appends bytes `range` of a normalized piece as a split.
+    mutating func appendSlice(of piece: NormalizedString, _ range: Range<Int>, addedTokenID: Int32) {
+        guard !range.isEmpty else { return }
+        let start = Int32(bytes.count)
+        bytes.append(contentsOf: piece.bytes[range])
+        alignments.append(contentsOf: piece.alignments[range])
+        splits.append(Split(start: start, end: Int32(bytes.count), addedTokenID: addedTokenID))
+    }
+}
