@@ -38,13 +38,17 @@ public struct Encoding: Equatable, Sendable {
     public var count: Int { ids.count }
     public var isEmpty: Bool { ids.isEmpty }
 
-    /// Which sequence (0 or 1) each token belongs to; nil for special tokens.
+    /// Which sequence (0 or 1) each token belongs to; nil for special tokens. As HF counts it: an
+    /// encoding without sequence ranges is all sequence 0, and one with n ranges shows sequences
+    /// 0..<n (a lone range of sequence 1 therefore reads as all 0).
     public var sequenceIDs: [Int?] {
-        (0..<count).map { i in
-            if let r = sequenceRanges.first, r.contains(i) { return 0 }
-            if let r = sequenceRanges.second, r.contains(i) { return 1 }
-            return nil
+        let n = (sequenceRanges.first == nil ? 0 : 1) + (sequenceRanges.second == nil ? 0 : 1)
+        var ids = [Int?](repeating: nil, count: count)
+        for sequence in 0..<max(n, 1) {
+            let range = (sequence == 0 ? sequenceRanges.first : sequenceRanges.second) ?? 0..<count
+            for i in range where i < count { ids[i] = sequence }
         }
+        return ids
     }
 
     /// The token range of sequence `id` (0 or 1).
@@ -149,7 +153,9 @@ public struct Encoding: Equatable, Sendable {
             overflowing = [whole]
             return
         }
-        let step = maxLength - stride
+        // HF panics when stride >= maxLength (possible once the special tokens are budgeted);
+        // here the windows then advance one token at a time.
+        let step = max(1, maxLength - stride)
         var parts: [Range<Int>] = []
         switch direction {
         case .right:

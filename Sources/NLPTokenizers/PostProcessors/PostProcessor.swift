@@ -12,7 +12,10 @@ extension PostProcessor {
     /// HF's `PostProcessor::process`.
     func process(_ first: Encoding, _ second: Encoding?, addSpecialTokens: Bool) -> Encoding {
         var encodings = second.map { [first, $0] } ?? [first]
-        for k in encodings.indices { encodings[k].setSequenceID(k) }
+        for k in encodings.indices {
+            encodings[k].setSequenceID(k)
+            for o in encodings[k].overflowing.indices { encodings[k].overflowing[o].setSequenceID(k) }
+        }
         return Encoding.merged(processEncodings(encodings, addSpecialTokens: addSpecialTokens))
     }
 }
