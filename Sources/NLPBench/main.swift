@@ -2,7 +2,9 @@
 // the peer it measures in the same run.
 import Foundation
 
-let areas: [String: ([String]) throws -> Void] = [:]
+let areas: [String: ([String]) throws -> Void] = [
+    "tokenizers": TokenizerBench.run,
+]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let area = arguments.first, let run = areas[area] else {

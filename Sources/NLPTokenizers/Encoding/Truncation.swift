@@ -152,6 +152,11 @@ public struct Padding: Equatable, Sendable {
                         "pad_id": JSON(padID), "pad_type_id": JSON(padTypeID), "pad_token": .string(padToken)])
     }
 
+    var fixedLength: Int? {
+        if case .fixed(let n) = strategy { return n }
+        return nil
+    }
+
     /// HF's `pad_encodings`.
     func apply(_ encodings: inout [Encoding]) {
         guard !encodings.isEmpty else { return }

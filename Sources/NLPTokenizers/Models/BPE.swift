@@ -72,10 +72,7 @@ public final class BPE: TokenizerModel, @unchecked Sendable {
     }
 
     convenience init(json: JSONField) throws {
-        let vocabulary = try Vocabulary.load(try json.field("vocab"))
-        var entries: [(String, Int)] = []
-        entries.reserveCapacity(vocabulary.count)
-        for (id, t) in vocabulary.tokens.enumerated() { if let t { entries.append((t, id)) } }
+        let entries = try Vocabulary.entries(try json.field("vocab"))
         let mergesField = try json.optional("merges")
         var merges: [(String, String)] = []
         if !mergesField.isNull {

@@ -14,9 +14,7 @@ public final class WordLevel: TokenizerModel, @unchecked Sendable {
     }
 
     convenience init(json: JSONField) throws {
-        let vocabulary = try Vocabulary.load(try json.field("vocab"))
-        var entries: [(String, Int)] = []
-        for (id, t) in vocabulary.tokens.enumerated() { if let t { entries.append((t, id)) } }
+        let entries = try Vocabulary.entries(try json.field("vocab"))
         try self.init(vocabulary: entries, unknownToken: try json.optional("unk_token").stringOrNull() ?? "<unk>")
     }
 

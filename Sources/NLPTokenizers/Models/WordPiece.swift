@@ -35,9 +35,7 @@ public final class WordPiece: TokenizerModel, @unchecked Sendable {
     }
 
     convenience init(json: JSONField) throws {
-        let vocabulary = try Vocabulary.load(try json.field("vocab"))
-        var entries: [(String, Int)] = []
-        for (id, t) in vocabulary.tokens.enumerated() { if let t { entries.append((t, id)) } }
+        let entries = try Vocabulary.entries(try json.field("vocab"))
         try self.init(vocabulary: entries,
                       unknownToken: try json.optional("unk_token").stringOrNull() ?? "[UNK]",
                       continuingSubwordPrefix: try json.optional("continuing_subword_prefix").stringOrNull() ?? "##",
@@ -64,14 +62,14 @@ public final class WordPiece: TokenizerModel, @unchecked Sendable {
             return
         }
         let first = tokens.count
+        let mainLongest = vocab.table.maxKeyLength, continuationLongest = continuations.maxKeyLength
         var start = 0
         while start < n {
-            let table = start == 0 ? vocab.table : continuations
-            var end = min(n, start + table.maxKeyLength)
+            var end = min(n, start + (start == 0 ? mainLongest : continuationLongest))
             while end < n && p[end] & 0xC0 == 0x80 { end -= 1 }   // back to a character boundary
             var found: Int32 = -1
             while end > start {
-                found = table.find(p + start, end - start)
+                found = start == 0 ? vocab.table.find(p, end) : continuations.find(p + start, end - start)
                 if found >= 0 { break }
                 end -= 1
                 while end > start && p[end] & 0xC0 == 0x80 { end -= 1 }

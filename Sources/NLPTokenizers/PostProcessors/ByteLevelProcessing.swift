@@ -37,22 +37,29 @@ public struct ByteLevelProcessing: PostProcessor {
 
     private static func trimOne(_ e: inout Encoding, addPrefixSpace: Bool) {
         for i in e.tokens.indices {
-            let scalars = e.tokens[i].unicodeScalars
-            var leading = 0
-            for c in scalars { if isSpace(c) { leading += 1 } else { break } }
-            var trailing = 0
-            for c in scalars.reversed() { if isSpace(c) { trailing += 1 } else { break } }
-            guard leading > 0 || trailing > 0 else { continue }
-            var o = e.offsets[i]
-            if leading > 0 {
-                let isFirst = i == 0 || o.start == 0
-                if isFirst && addPrefixSpace && leading == 1 { leading = 0 }
-                o.start = min(o.start + leading, o.end)
-            }
-            if trailing > 0 && o.end >= trailing {
-                o.end = max(o.end - trailing, o.start)
-            }
-            e.offsets[i] = o
+            if let o = trimmed(e.offsets[i], token: e.tokens[i], index: i, addPrefixSpace: addPrefixSpace) { e.offsets[i] = o }
         }
+    }
+
+    /// The offsets of a token without its leading and trailing spaces, or nil if it has none.
+    @inline(__always)
+    static func trimmed(_ offsets: Span, token: String, index i: Int, addPrefixSpace: Bool) -> Span? {
+        let scalars = token.unicodeScalars
+        var leading = 0
+        for c in scalars { if isSpace(c) { leading += 1 } else { break } }
+        if leading == scalars.count && leading == 0 { return nil }
+        var trailing = 0
+        for c in scalars.reversed() { if isSpace(c) { trailing += 1 } else { break } }
+        guard leading > 0 || trailing > 0 else { return nil }
+        var o = offsets
+        if leading > 0 {
+            let isFirst = i == 0 || o.start == 0
+            if isFirst && addPrefixSpace && leading == 1 { leading = 0 }
+            o.start = min(o.start + leading, o.end)
+        }
+        if trailing > 0 && o.end >= trailing {
+            o.end = max(o.end - trailing, o.start)
+        }
+        return o
     }
 }

@@ -89,7 +89,9 @@ final class CompiledPattern: @unchecked Sendable {
         return found
     }
 
-    /// Oniguruma's `\s` is Unicode White_Space (25 characters); ICU's lacks U+000B and U+0085.
+    /// Rewrites the two constructs whose meaning differs between Oniguruma (HF) and ICU:
+    /// Oniguruma's `\s` is Unicode White_Space (25 characters; ICU's lacks U+000B and U+0085), and
+    /// its `.` excludes only `\n` (ICU's also excludes `\r`, U+0085, U+2028 and U+2029).
     static func icuSyntax(_ pattern: String) -> String {
         let space = "\\t-\\r\\x{85}\\p{Z}"
         var out = ""
@@ -106,6 +108,7 @@ final class CompiledPattern: @unchecked Sendable {
             }
             switch ch {
             case "\\": escaped = true; continue
+            case "." where inClass == 0: out += "[^\\n]"; continue
             case "[": inClass += 1
             case "]": if inClass > 0 { inClass -= 1 }
             default: break

@@ -6,8 +6,7 @@ extension Tokenizer {
     /// the batch (its longest encoding, or the fixed length).
     public func encodeBatch(_ texts: [String], addSpecialTokens: Bool = true, threads: Int? = nil) -> [Encoding] {
         var out = Tokenizer.parallelMap(count: texts.count, threads: threads) { i in
-            let first = Workspace.with { encodeSequence(texts[i], typeID: 0, $0) }
-            return postProcess(first, nil, addSpecialTokens: addSpecialTokens, pad: false)
+            encode(texts[i], nil, addSpecialTokens: addSpecialTokens, pad: false)
         }
         padding?.apply(&out)
         return out
@@ -16,10 +15,7 @@ extension Tokenizer {
     /// Encodes many pairs of texts in parallel.
     public func encodeBatch(pairs: [(String, String)], addSpecialTokens: Bool = true, threads: Int? = nil) -> [Encoding] {
         var out = Tokenizer.parallelMap(count: pairs.count, threads: threads) { i in
-            let (a, b) = Workspace.with { w in
-                (encodeSequence(pairs[i].0, typeID: 0, w), encodeSequence(pairs[i].1, typeID: 1, w))
-            }
-            return postProcess(a, b, addSpecialTokens: addSpecialTokens, pad: false)
+            encode(pairs[i].0, pairs[i].1, addSpecialTokens: addSpecialTokens, pad: false)
         }
         padding?.apply(&out)
         return out

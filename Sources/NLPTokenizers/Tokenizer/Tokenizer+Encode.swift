@@ -2,14 +2,40 @@ extension Tokenizer {
     /// Encodes one text: its tokens plus the post-processor's special tokens (unless
     /// `addSpecialTokens` is false); the tokenizer's truncation and padding apply.
     public func encode(_ text: String, addSpecialTokens: Bool = true) -> Encoding {
-        let first = Workspace.with { encodeSequence(text, typeID: 0, $0) }
-        return postProcess(first, nil, addSpecialTokens: addSpecialTokens)
+        encode(text, nil, addSpecialTokens: addSpecialTokens, pad: true)
     }
 
     /// Encodes a pair of texts (question and context, premise and hypothesis) into one encoding.
     public func encode(_ text: String, pair: String, addSpecialTokens: Bool = true) -> Encoding {
-        let (first, second) = Workspace.with { w in (encodeSequence(text, typeID: 0, w), encodeSequence(pair, typeID: 1, w)) }
-        return postProcess(first, second, addSpecialTokens: addSpecialTokens)
+        encode(text, pair, addSpecialTokens: addSpecialTokens, pad: true)
+    }
+
+    /// One text or pair: the sequences into the workspace, then either the direct assembly (no
+    /// truncation needed, a post-processor with a fixed layout) or HF's general path.
+    func encode(_ text: String, _ pair: String?, addSpecialTokens: Bool, pad: Bool) -> Encoding {
+        Workspace.with { w in
+            encodeSequence(text, w, into: &w.first)
+            if let pair { encodeSequence(pair, w, into: &w.second) }
+            let isPair = pair != nil
+            let added = addSpecialTokens ? (postProcessor?.addedTokenCount(isPair: isPair) ?? 0) : 0
+            var fits = true
+            if let truncation {
+                let limit = truncation.maxLength - added
+                fits = limit > 0 && w.first.count + (isPair ? w.second.count : 0) <= limit
+            }
+            if fits, let layout = Layout(postProcessor, isPair: isPair, addSpecialTokens: addSpecialTokens) {
+                var result = layout.assemble(&w.first, &w.second, isPair: isPair, reserve: pad ? padding?.fixedLength ?? 0 : 0)
+                if pad, let padding {
+                    var one = [result]
+                    padding.apply(&one)
+                    result = one[0]
+                }
+                return result
+            }
+            let first = w.first.encoding(typeID: 0)
+            let second = isPair ? w.second.encoding(typeID: 1) : nil
+            return postProcess(first, second, addSpecialTokens: addSpecialTokens, pad: pad)
+        }
     }
 
     /// HF's `post_process`: truncation (leaving room for the special tokens), the post-processor,
@@ -37,11 +63,17 @@ extension Tokenizer {
     /// One sequence through added tokens, normalizer, pre-tokenizer and model (HF's
     /// `encode_single_sequence`), offsets in characters of `text`.
     func encodeSequence(_ text: String, typeID: Int, _ w: Workspace) -> Encoding {
+        var raw = RawSequence()
+        encodeSequence(text, w, into: &raw)
+        return raw.encoding(typeID: typeID)
+    }
+
+    func encodeSequence(_ text: String, _ w: Workspace, into raw: inout RawSequence) {
         var text = text
         text.withUTF8 { split($0, into: w) }
         if let preTokenizer { preTokenizer.preTokenize(&w.text) }
         if !model.readsByteLevel { w.text.materializeByteLevel() }
-        return tokenize(w, typeID: typeID)
+        tokenize(w, into: &raw)
     }
 
     /// Finds the added tokens and normalizes the rest (HF's `extract_and_normalize`), filling
@@ -107,20 +139,17 @@ extension Tokenizer {
         }
     }
 
-    /// Runs the model on each piece and assembles the encoding (HF's `into_encoding`).
-    private func tokenize(_ w: Workspace, typeID: Int) -> Encoding {
-        var encoding = Encoding()
-        let text = w.text
-        encoding.reserveCapacity(text.bytes.count / 3 + 4)
+    /// Runs the model on each piece (HF's `into_encoding`): ids, tokens, offsets and word indices.
+    private func tokenize(_ w: Workspace, into raw: inout RawSequence) {
+        raw.removeAll()
         let model = self.model
-        text.bytes.withUnsafeBufferPointer { arena in
-            text.alignments.withUnsafeBufferPointer { align in
-                for (word, split) in text.splits.enumerated() {
+        w.text.bytes.withUnsafeBufferPointer { arena in
+            w.text.alignments.withUnsafeBufferPointer { align in
+                for (word, split) in w.text.splits.enumerated() {
                     let s = Int(split.start), e = Int(split.end)
                     if split.isAddedToken {
                         let span = e > s ? Span(Int(align[s].start), Int(align[e - 1].end)) : .zero
-                        encoding.append(id: Int(split.addedTokenID), token: text.string(of: split), offsets: span,
-                                        word: word, typeID: typeID, special: false)
+                        raw.append(id: Int(split.addedTokenID), token: w.text.string(of: split), offsets: span, word: word)
                         continue
                     }
                     w.modelTokens.removeAll(keepingCapacity: true)
@@ -131,13 +160,11 @@ extension Tokenizer {
                         let span = b > a ? Span(Int(align[a].start), Int(align[b - 1].end))
                                          : (a < e ? Span(Int(align[a].start), Int(align[a].start)) : .zero)
                         let id = Int(t.id)
-                        encoding.append(id: id, token: model.token(forID: id) ?? "", offsets: span,
-                                        word: word, typeID: typeID, special: false)
+                        raw.append(id: id, token: model.token(forID: id) ?? "", offsets: span, word: word)
                     }
                 }
             }
         }
-        return encoding
     }
 }
 

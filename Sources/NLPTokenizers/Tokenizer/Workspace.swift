@@ -12,6 +12,8 @@ final class Workspace {
     var original = NormalizedString()
     var text = PreTokenizedString()
     var modelTokens: [ModelToken] = []
+    var first = RawSequence()
+    var second = RawSequence()
     var addedMatches: [AddedTokenMatch] = []
     var bpe = BPEScratch()
     private var caches: [(model: ObjectIdentifier, cache: BPECache)] = []
