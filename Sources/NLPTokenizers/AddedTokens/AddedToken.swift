@@ -54,17 +54,45 @@ struct AddedTokenMatcher: Sendable {
         var id: Int32
         var token: AddedToken
     }
-    /// Patterns by first byte, longest first.
-    private var byFirstByte: [[Pattern]] = Array(repeating: [], count: 256)
-    private(set) var isEmpty = true
+    /// All patterns, grouped by first byte, longest first within a group.
+    private let patterns: [Pattern]
+    /// For each first byte, the range of `patterns` that starts with it.
+    private let groups: [Range<Int>]
+    /// Bit b set if some pattern starts with byte b (a quick test before looking at the groups).
+    private let firstBytes: (UInt64, UInt64, UInt64, UInt64)
+    let isEmpty: Bool
 
-    init(_ patterns: [(text: String, id: Int, token: AddedToken)]) {
-        for p in patterns where !p.text.isEmpty {
-            let bytes = Array(p.text.utf8)
-            byFirstByte[Int(bytes[0])].append(Pattern(bytes: bytes, id: Int32(p.id), token: p.token))
-            isEmpty = false
+    init(_ list: [(text: String, id: Int, token: AddedToken)]) {
+        var all: [Pattern] = []
+        for p in list where !p.text.isEmpty { all.append(Pattern(bytes: Array(p.text.utf8), id: Int32(p.id), token: p.token)) }
+        all.sort { $0.bytes[0] != $1.bytes[0] ? $0.bytes[0] < $1.bytes[0] : $0.bytes.count > $1.bytes.count }
+        var groups = [Range<Int>](repeating: 0..<0, count: 256)
+        var mask: [UInt64] = [0, 0, 0, 0]
+        var k = 0
+        while k < all.count {
+            let b = Int(all[k].bytes[0])
+            var end = k
+            while end < all.count && all[end].bytes[0] == all[k].bytes[0] { end += 1 }
+            groups[b] = k..<end
+            mask[b >> 6] |= 1 << UInt64(b & 63)
+            k = end
         }
-        for b in 0..<256 { byFirstByte[b].sort { $0.bytes.count > $1.bytes.count } }
+        patterns = all
+        self.groups = groups
+        firstBytes = (mask[0], mask[1], mask[2], mask[3])
+        isEmpty = all.isEmpty
+    }
+
+    @inline(__always)
+    private func mayStart(_ b: UInt8) -> Bool {
+        let word: UInt64
+        switch b >> 6 {
+        case 0: word = firstBytes.0
+        case 1: word = firstBytes.1
+        case 2: word = firstBytes.2
+        default: word = firstBytes.3
+        }
+        return word >> UInt64(b & 63) & 1 != 0
     }
 
     /// Appends the matches in `text` to `matches` (in order).
@@ -75,16 +103,17 @@ struct AddedTokenMatcher: Sendable {
         var previousEnd = 0
         let table = UnicodeClassTable.shared
         while i < n {
-            let candidates = byFirstByte[Int(p[i])]
-            if candidates.isEmpty { i += 1; continue }
-            var hit: Pattern?
-            for c in candidates where c.bytes.count <= n - i {
-                if c.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, p + i, c.bytes.count) == 0 }) {
-                    hit = c
+            if !mayStart(p[i]) { i += 1; continue }
+            var hit = -1
+            for k in groups[Int(p[i])] {
+                let count = patterns[k].bytes.count
+                if count <= n - i && patterns[k].bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, p + i, count) == 0 }) {
+                    hit = k
                     break
                 }
             }
-            guard let pattern = hit else { i += 1; continue }
+            if hit < 0 { i += 1; continue }
+            let pattern = patterns[hit]
             var start = i, stop = i + pattern.bytes.count
             i = stop
             let t = pattern.token

@@ -14,20 +14,53 @@ public struct Span: Equatable, Hashable, Sendable, CustomStringConvertible {
     public var description: String { "(\(start), \(end))" }
 }
 
+/// Per-token data besides the id and offsets, packed (one array instead of four).
+struct TokenInfo: Equatable, Sendable {
+    var word: Int32        // -1: none
+    var typeID: UInt32
+    var isSpecial: Bool
+    var isPadding: Bool
+
+    @inline(__always)
+    init(word: Int?, typeID: Int, special: Bool, padding: Bool = false) {
+        self.word = word.map { Int32($0) } ?? -1
+        self.typeID = UInt32(clamping: typeID)
+        isSpecial = special
+        isPadding = padding
+    }
+}
+
+/// A token whose text is not the vocabulary's text for its id (an added token matched with the
+/// whitespace around it, a padding token).
+struct TokenOverride: Equatable, Sendable {
+    var index: Int
+    var text: String
+}
+
+/// Where an encoding's token texts come from: the tokenizer's vocabulary.
+final class TokenSource: @unchecked Sendable {
+    let model: TokenizerModel
+    let added: AddedVocabulary
+
+    init(model: TokenizerModel, added: AddedVocabulary) {
+        self.model = model
+        self.added = added
+    }
+
+    @inline(__always)
+    func token(_ id: Int) -> String {
+        model.token(forID: id) ?? added.token(for: id)?.content ?? ""
+    }
+}
+
 /// The result of encoding a text (or a pair of texts): one entry per token in every array.
 public struct Encoding: Equatable, Sendable {
     public internal(set) var ids: [Int] = []
-    /// Segment ids (0 for the first sequence, 1 for the second in BERT's scheme).
-    public internal(set) var typeIDs: [Int] = []
-    public internal(set) var tokens: [String] = []
-    /// The index of the pre-tokenized word each token came from; nil for special and padding tokens.
-    public internal(set) var wordIDs: [Int?] = []
     /// Character offsets into the input text each token came from (into its own text, for pairs).
     public internal(set) var offsets: [Span] = []
-    /// 1 for tokens added by the post-processor (and padding), 0 for tokens of the text.
-    public internal(set) var specialTokensMask: [Int] = []
-    /// 1 for real tokens, 0 for padding.
-    public internal(set) var attentionMask: [Int] = []
+    var info: [TokenInfo] = []
+    var source: TokenSource?
+    var overrides: [TokenOverride] = []
     /// The pieces cut off by truncation (each a full encoding with its own special tokens).
     public internal(set) var overflowing: [Encoding] = []
     /// The tokens of sequence 0 and 1 (special tokens excluded).
@@ -35,8 +68,32 @@ public struct Encoding: Equatable, Sendable {
 
     public init() {}
 
+    init(source: TokenSource?) { self.source = source }
+
     public var count: Int { ids.count }
     public var isEmpty: Bool { ids.isEmpty }
+
+    /// The token texts.
+    public var tokens: [String] {
+        var t = ids.map { source?.token($0) ?? "" }
+        for o in overrides { t[o.index] = o.text }
+        return t
+    }
+
+    /// The text of token i.
+    func token(at i: Int) -> String {
+        if let o = overrides.last(where: { $0.index == i }) { return o.text }
+        return source?.token(ids[i]) ?? ""
+    }
+
+    /// Segment ids (0 for the first sequence, 1 for the second in BERT's scheme).
+    public var typeIDs: [Int] { info.map { Int($0.typeID) } }
+    /// The index of the pre-tokenized word each token came from; nil for special and padding tokens.
+    public var wordIDs: [Int?] { info.map { $0.word < 0 ? nil : Int($0.word) } }
+    /// 1 for tokens added by the post-processor (and padding), 0 for tokens of the text.
+    public var specialTokensMask: [Int] { info.map { $0.isSpecial ? 1 : 0 } }
+    /// 1 for real tokens, 0 for padding.
+    public var attentionMask: [Int] { info.map { $0.isPadding ? 0 : 1 } }
 
     /// Which sequence (0 or 1) each token belongs to; nil for special tokens. As HF counts it: an
     /// encoding without sequence ranges is all sequence 0, and one with n ranges shows sequences
@@ -57,27 +114,22 @@ public struct Encoding: Equatable, Sendable {
     }
 
     public static func == (a: Encoding, b: Encoding) -> Bool {
-        a.ids == b.ids && a.typeIDs == b.typeIDs && a.tokens == b.tokens && a.wordIDs == b.wordIDs
-            && a.offsets == b.offsets && a.specialTokensMask == b.specialTokensMask
-            && a.attentionMask == b.attentionMask && a.overflowing == b.overflowing
+        a.ids == b.ids && a.offsets == b.offsets && a.info == b.info && a.tokens == b.tokens
+            && a.overflowing == b.overflowing
             && a.sequenceRanges.first == b.sequenceRanges.first && a.sequenceRanges.second == b.sequenceRanges.second
     }
 
     mutating func reserveCapacity(_ n: Int) {
-        ids.reserveCapacity(n); typeIDs.reserveCapacity(n); tokens.reserveCapacity(n)
-        wordIDs.reserveCapacity(n); offsets.reserveCapacity(n)
-        specialTokensMask.reserveCapacity(n); attentionMask.reserveCapacity(n)
+        ids.reserveCapacity(n); offsets.reserveCapacity(n); info.reserveCapacity(n)
     }
 
+    /// Appends a token; `token` is its text when it may differ from the vocabulary's.
     @inline(__always)
-    mutating func append(id: Int, token: String, offsets span: Span, word: Int?, typeID: Int, special: Bool) {
+    mutating func append(id: Int, token: String?, offsets span: Span, word: Int?, typeID: Int, special: Bool) {
+        if let token, token != (source?.token(id) ?? "") { overrides.append(TokenOverride(index: ids.count, text: token)) }
         ids.append(id)
-        typeIDs.append(typeID)
-        tokens.append(token)
-        wordIDs.append(word)
         offsets.append(span)
-        specialTokensMask.append(special ? 1 : 0)
-        attentionMask.append(1)
+        info.append(TokenInfo(word: word, typeID: typeID, special: special))
     }
 
     /// HF's `set_sequence_id`: the whole encoding is sequence `id`.
@@ -86,15 +138,17 @@ public struct Encoding: Equatable, Sendable {
     }
 
     mutating func setTypeIDs(_ typeID: Int) {
-        typeIDs = [Int](repeating: typeID, count: count)
+        let t = UInt32(clamping: typeID)
+        for i in info.indices { info[i].typeID = t }
     }
 
     /// The tokens `range` as an encoding of their own (no overflowing, no sequence ranges).
     func slice(_ range: Range<Int>) -> Encoding {
-        var e = Encoding()
-        e.ids = Array(ids[range]); e.typeIDs = Array(typeIDs[range]); e.tokens = Array(tokens[range])
-        e.wordIDs = Array(wordIDs[range]); e.offsets = Array(offsets[range])
-        e.specialTokensMask = Array(specialTokensMask[range]); e.attentionMask = Array(attentionMask[range])
+        var e = Encoding(source: source)
+        e.ids = Array(ids[range]); e.offsets = Array(offsets[range]); e.info = Array(info[range])
+        for o in overrides where range.contains(o.index) {
+            e.overrides.append(TokenOverride(index: o.index - range.lowerBound, text: o.text))
+        }
         return e
     }
 
@@ -119,18 +173,20 @@ public struct Encoding: Equatable, Sendable {
         let base = count
         if let r = other.sequenceRanges.first { sequenceRanges.first = base + r.lowerBound..<base + r.upperBound }
         if let r = other.sequenceRanges.second { sequenceRanges.second = base + r.lowerBound..<base + r.upperBound }
+        if source == nil { source = other.source }
+        if other.source === source {
+            for o in other.overrides { overrides.append(TokenOverride(index: base + o.index, text: o.text)) }
+        } else {
+            for (i, t) in other.tokens.enumerated() { overrides.append(TokenOverride(index: base + i, text: t)) }
+        }
         ids.append(contentsOf: other.ids)
-        typeIDs.append(contentsOf: other.typeIDs)
-        tokens.append(contentsOf: other.tokens)
         let shift = growingOffsets ? (offsets.last?.end ?? 0) : 0
         if shift == 0 {
             offsets.append(contentsOf: other.offsets)
         } else {
             offsets.append(contentsOf: other.offsets.map { Span($0.start + shift, $0.end + shift) })
         }
-        wordIDs.append(contentsOf: other.wordIDs)
-        specialTokensMask.append(contentsOf: other.specialTokensMask)
-        attentionMask.append(contentsOf: other.attentionMask)
+        info.append(contentsOf: other.info)
         overflowing = overflowings
     }
 
@@ -149,7 +205,7 @@ public struct Encoding: Equatable, Sendable {
         if maxLength >= n { return }
         if maxLength == 0 {
             let whole = self
-            self = Encoding()
+            self = Encoding(source: source)
             overflowing = [whole]
             return
         }
@@ -189,23 +245,20 @@ public struct Encoding: Equatable, Sendable {
         let n = count
         guard length > n else { return }
         let extra = length - n
+        let padInfo = TokenInfo(word: nil, typeID: typeID, special: true, padding: true)
+        let differs = token != (source?.token(id) ?? "")
         switch direction {
         case .right:
             ids.append(contentsOf: repeatElement(id, count: extra))
-            typeIDs.append(contentsOf: repeatElement(typeID, count: extra))
-            tokens.append(contentsOf: repeatElement(token, count: extra))
-            wordIDs.append(contentsOf: repeatElement(nil, count: extra))
-            attentionMask.append(contentsOf: repeatElement(0, count: extra))
-            specialTokensMask.append(contentsOf: repeatElement(1, count: extra))
             offsets.append(contentsOf: repeatElement(.zero, count: extra))
+            info.append(contentsOf: repeatElement(padInfo, count: extra))
+            if differs { for i in n..<length { overrides.append(TokenOverride(index: i, text: token)) } }
         case .left:
             ids.insert(contentsOf: repeatElement(id, count: extra), at: 0)
-            typeIDs.insert(contentsOf: repeatElement(typeID, count: extra), at: 0)
-            tokens.insert(contentsOf: repeatElement(token, count: extra), at: 0)
-            wordIDs.insert(contentsOf: repeatElement(nil, count: extra), at: 0)
-            attentionMask.insert(contentsOf: repeatElement(0, count: extra), at: 0)
-            specialTokensMask.insert(contentsOf: repeatElement(1, count: extra), at: 0)
             offsets.insert(contentsOf: repeatElement(.zero, count: extra), at: 0)
+            info.insert(contentsOf: repeatElement(padInfo, count: extra), at: 0)
+            for k in overrides.indices { overrides[k].index += extra }
+            if differs { overrides.insert(contentsOf: (0..<extra).map { TokenOverride(index: $0, text: token) }, at: 0) }
             if let r = sequenceRanges.first { sequenceRanges.first = r.lowerBound + extra..<r.upperBound + extra }
             if let r = sequenceRanges.second { sequenceRanges.second = r.lowerBound + extra..<r.upperBound + extra }
         }

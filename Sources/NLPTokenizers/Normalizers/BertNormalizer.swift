@@ -27,76 +27,94 @@ public struct BertNormalizer: Normalizer {
     }
 
     public func normalize(_ text: inout NormalizedString) {
-        let n = text.bytes.count
-        guard n > 0 else { return }
-        var out = text.spareBytes
-        var outAlign = text.spareAlignments
-        out.removeAll(keepingCapacity: true)
-        outAlign.removeAll(keepingCapacity: true)
-        out.reserveCapacity(n + n / 2)
-        outAlign.reserveCapacity(n + n / 2)
-        let table = UnicodeClassTable.shared
-        let clean = cleanText, chinese = handleChineseCharacters, strip = stripAccents, lower = lowercase
-        // HF's inserted space before an ideograph takes the alignment of the character before it.
-        var previous = Alignment.empty
-        text.bytes.withUnsafeBufferPointer { bytesBuffer in
-            text.alignments.withUnsafeBufferPointer { alignBuffer in
-                let p = bytesBuffer.baseAddress!, align = alignBuffer.baseAddress!
-                var i = 0
-                var pieces = ScalarList(), lowered = ScalarList()
-                while i < n {
-                    let b = p[i]
-                    if b < 0x80 {
-                        var c = b
-                        if clean {
-                            let f = table.ascii[Int(b)]
-                            if f & UnicodeClass.bertRemoved.rawValue != 0 { i += 1; continue }
-                            if f & UnicodeClass.whitespace.rawValue != 0 { c = 0x20 }
-                        }
-                        if lower && c >= 0x41 && c <= 0x5A { c += 32 }
-                        out.append(c)
-                        let a = align[i]
-                        outAlign.append(a)
-                        previous = a
-                        i += 1
-                        continue
-                    }
-                    let (decoded, length) = UTF8Scalars.decode(p, at: i)
-                    let a = align[i]
-                    i += length
-                    var c = decoded
-                    if clean {
-                        let f = table.flags(c)
-                        if f & UnicodeClass.bertRemoved.rawValue != 0 { continue }
-                        if f & UnicodeClass.whitespace.rawValue != 0 { c = 0x20 }
-                    }
-                    let ideograph = chinese && UnicodeClass.isChineseCharacter(c)
-                    if ideograph { out.append(0x20); outAlign.append(previous) }
-                    pieces.count = 0
-                    if strip {
-                        UnicodeNormalization.decompose(c, compatibility: false, into: &pieces)
-                    } else {
-                        pieces.append(c)
-                    }
-                    for k in 0..<pieces.count {
-                        let d = pieces[k]
-                        if strip && table.flags(d) & UnicodeClass.bertMark.rawValue != 0 { continue }
-                        lowered.count = 0
-                        if lower { UnicodeNormalization.lowercase(d, into: &lowered) } else { lowered.append(d) }
-                        for m in 0..<lowered.count {
-                            let before = out.count
-                            UTF8Scalars.append(lowered[m], to: &out)
-                            for _ in before..<out.count { outAlign.append(a) }
-                        }
-                    }
-                    if ideograph { out.append(0x20); outAlign.append(a) }
-                    previous = a
-                }
+        guard !text.bytes.isEmpty else { return }
+        let bytes = GrowableBuffer<UInt8>(capacity: text.bytes.count * 2)
+        let alignments = GrowableBuffer<Alignment>(capacity: text.bytes.count * 2)
+        text.bytes.withUnsafeBufferPointer { b in
+            text.alignments.withUnsafeBufferPointer { a in
+                normalize(b, alignments: a.baseAddress, firstCharacter: 0, into: bytes, alignments)
             }
         }
-        text.spareBytes = text.bytes
-        text.spareAlignments = text.alignments
-        text.bytes = out
-        text.alignments = outAlign
+        text.bytes.removeAll(keepingCapacity: true)
+        text.bytes.append(contentsOf: bytes.buffer)
+        text.alignments.removeAll(keepingCapacity: true)
+        text.alignments.append(contentsOf: alignments.buffer)
+    }
+
+    /// The four steps in one pass over `input`, appending to `out` / `outAlignments`. The input's
+    /// alignments are `inputAlignments` (one per byte), or, when nil, the input is original text
+    /// whose first character is `firstCharacter`.
+    func normalize(_ input: UnsafeBufferPointer<UInt8>, alignments inputAlignments: UnsafePointer<Alignment>?,
+                   firstCharacter: Int32, into out: GrowableBuffer<UInt8>, _ outAlignments: GrowableBuffer<Alignment>) {
+        let n = input.count
+        guard n > 0, let p = input.baseAddress else { return }
+        let table = UnicodeClassTable.shared
+        let ascii = table.ascii
+        let clean = cleanText, chinese = handleChineseCharacters, strip = stripAccents, lower = lowercase
+        let removed = UnicodeClass.bertRemoved.rawValue, space = UnicodeClass.whitespace.rawValue
+        let mark = UnicodeClass.bertMark.rawValue
+        // HF's inserted space before an ideograph takes the alignment of the character before it.
+        var previous = Alignment.empty
+        var character = firstCharacter
+        var pieces = ScalarList(), lowered = ScalarList()
+        out.reserve(n + 8)
+        outAlignments.reserve(n + 8)
+        var o = out.base + out.count, oa = outAlignments.base + outAlignments.count
+        var i = 0
+        while i < n {
+            let b = p[i]
+            if b < 0x80 {
+                let a = inputAlignments?[i] ?? Alignment(character, character + 1)
+                character += 1
+                i += 1
+                var c = b
+                if clean {
+                    let f = ascii[Int(b)]
+                    if f & removed != 0 { continue }
+                    if f & space != 0 { c = 0x20 }
+                }
+                if lower && c >= 0x41 && c <= 0x5A { c += 32 }
+                o.pointee = c; o += 1
+                oa.pointee = a; oa += 1
+                previous = a
+                continue
+            }
+            let (decoded, length) = UTF8Scalars.decode(p, at: i)
+            let a = inputAlignments?[i] ?? Alignment(character, character + 1)
+            character += 1
+            i += length
+            var c = decoded
+            if clean {
+                let f = table.flags(c)
+                if f & removed != 0 { continue }
+                if f & space != 0 { c = 0x20 }
+            }
+            // Room for the worst case of one character (a long decomposition, spaces around it).
+            out.count = o - out.base
+            outAlignments.count = oa - outAlignments.base
+            out.reserve(ScalarList.capacity * 4 * 2 + 2 + (n - i))
+            outAlignments.reserve(ScalarList.capacity * 4 * 2 + 2 + (n - i))
+            o = out.base + out.count
+            oa = outAlignments.base + outAlignments.count
+            let ideograph = chinese && UnicodeClass.isChineseCharacter(c)
+            if ideograph { o.pointee = 0x20; o += 1; oa.pointee = previous; oa += 1 }
+            pieces.count = 0
+            if strip { UnicodeNormalization.decompose(c, compatibility: false, into: &pieces) } else { pieces.append(c) }
+            for k in 0..<pieces.count {
+                let d = pieces[k]
+                if strip && table.flags(d) & mark != 0 { continue }
+                lowered.count = 0
+                if lower { UnicodeNormalization.lowercase(d, into: &lowered) } else { lowered.append(d) }
+                for m in 0..<lowered.count {
+                    let w = UTF8Scalars.write(lowered[m], to: o)
+                    for _ in 0..<w { oa.pointee = a; oa += 1 }
+                    o += w
+                }
+            }
+            if ideograph { o.pointee = 0x20; o += 1; oa.pointee = a; oa += 1 }
+            previous = a
+        }
+        out.count = o - out.base
+        outAlignments.count = oa - outAlignments.base
     }
 }

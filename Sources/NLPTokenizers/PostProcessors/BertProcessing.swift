@@ -20,8 +20,8 @@ public struct BertProcessing: PostProcessor {
         let cls = [(classifier.token, classifier.id)], sep = [(separator.token, separator.id)]
         return encodings.enumerated().map { i, e in
             func wrap(_ e: Encoding) -> Encoding {
-                i == 0 ? e.wrapped(prefix: cls, suffix: sep, prefixType: 0, suffixType: 0, typeIDs: nil, sequence: 0)
-                       : e.wrapped(prefix: [], suffix: sep, prefixType: 1, suffixType: 1, typeIDs: nil, sequence: 1)
+                i == 0 ? e.wrapped(prefix: cls, suffix: sep, prefixType: 0, suffixType: 0, typeID: nil, sequence: 0)
+                       : e.wrapped(prefix: [], suffix: sep, prefixType: 1, suffixType: 1, typeID: nil, sequence: 1)
             }
             var out = wrap(e)
             out.overflowing = e.overflowing.map(wrap)

@@ -36,8 +36,9 @@ public struct ByteLevelProcessing: PostProcessor {
     }
 
     private static func trimOne(_ e: inout Encoding, addPrefixSpace: Bool) {
-        for i in e.tokens.indices {
-            if let o = trimmed(e.offsets[i], token: e.tokens[i], index: i, addPrefixSpace: addPrefixSpace) { e.offsets[i] = o }
+        let tokens = e.tokens
+        for i in tokens.indices {
+            if let o = trimmed(e.offsets[i], token: tokens[i], index: i, addPrefixSpace: addPrefixSpace) { e.offsets[i] = o }
         }
     }
 

@@ -65,24 +65,29 @@ enum PostProcessorCoding {
 
 extension Encoding {
     /// An encoding of special tokens only (a template's special token, BERT's [CLS]).
-    static func special(ids: [Int], tokens: [String], typeID: Int) -> Encoding {
-        var e = Encoding()
+    static func special(ids: [Int], tokens: [String], typeID: Int, source: TokenSource?) -> Encoding {
+        var e = Encoding(source: source)
         for (id, t) in zip(ids, tokens) { e.append(id: id, token: t, offsets: .zero, word: nil, typeID: typeID, special: true) }
         return e
     }
 
     /// `prefix` + self + `suffix` as special tokens around the text's tokens (BERT / RoBERTa).
     func wrapped(prefix: [(String, Int)], suffix: [(String, Int)], prefixType: Int, suffixType: Int,
-                 typeIDs newTypeIDs: [Int]?, sequence: Int) -> Encoding {
-        var e = Encoding()
+                 typeID newTypeID: Int?, sequence: Int) -> Encoding {
+        var e = Encoding(source: source)
         e.reserveCapacity(count + prefix.count + suffix.count)
         for (t, id) in prefix { e.append(id: id, token: t, offsets: .zero, word: nil, typeID: prefixType, special: true) }
-        let types = newTypeIDs ?? typeIDs
-        for i in 0..<count {
-            e.append(id: ids[i], token: tokens[i], offsets: offsets[i], word: wordIDs[i], typeID: types[i], special: false)
+        let base = e.count
+        e.ids.append(contentsOf: ids)
+        e.offsets.append(contentsOf: offsets)
+        if let newTypeID {
+            e.info.append(contentsOf: info.map { var i = $0; i.typeID = UInt32(clamping: newTypeID); return i })
+        } else {
+            e.info.append(contentsOf: info)
         }
+        for o in overrides { e.overrides.append(TokenOverride(index: base + o.index, text: o.text)) }
         for (t, id) in suffix { e.append(id: id, token: t, offsets: .zero, word: nil, typeID: suffixType, special: true) }
-        let range = prefix.count..<prefix.count + count
+        let range = base..<base + count
         if sequence == 0 { e.sequenceRanges.first = range } else { e.sequenceRanges.second = range }
         return e
     }

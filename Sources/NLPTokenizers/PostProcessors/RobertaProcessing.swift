@@ -32,9 +32,8 @@ public struct RobertaProcessing: PostProcessor {
         let cls = [(classifier.token, classifier.id)], sep = [(separator.token, separator.id)]
         return encodings.enumerated().map { i, e in
             func wrap(_ e: Encoding) -> Encoding {
-                let zeros = [Int](repeating: 0, count: e.count)
-                return e.wrapped(prefix: i == 0 ? cls : sep, suffix: sep, prefixType: 0, suffixType: 0,
-                                 typeIDs: zeros, sequence: i == 0 ? 0 : 1)
+                e.wrapped(prefix: i == 0 ? cls : sep, suffix: sep, prefixType: 0, suffixType: 0,
+                          typeID: 0, sequence: i == 0 ? 0 : 1)
             }
             var out = wrap(e)
             out.overflowing = e.overflowing.map(wrap)

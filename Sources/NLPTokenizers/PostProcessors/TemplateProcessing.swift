@@ -139,7 +139,7 @@ public struct TemplateProcessing: PostProcessor {
                 out.append(encodings[i])
             case .specialToken(let id, let typeID):
                 if addSpecialTokens, let t = specialTokens[id] {
-                    out.append(.special(ids: t.ids, tokens: t.tokens, typeID: typeID))
+                    out.append(.special(ids: t.ids, tokens: t.tokens, typeID: typeID, source: encodings.first?.source))
                 }
             }
         }

@@ -46,6 +46,32 @@ public struct PreTokenizedString {
         splits.append(Split(start: start, end: Int32(bytes.count), addedTokenID: addedTokenID))
     }
 
+    /// Appends a normalized piece given as raw buffers (dropped when empty).
+    mutating func append(bytes piece: UnsafeBufferPointer<UInt8>, alignments pieceAlignments: UnsafeBufferPointer<Alignment>) {
+        guard piece.count > 0 else { return }
+        let start = Int32(bytes.count)
+        bytes.append(contentsOf: piece)
+        alignments.append(contentsOf: pieceAlignments)
+        splits.append(Split(start: start, end: Int32(bytes.count)))
+    }
+
+    /// Appends original text as it is (no normalizer): character c of the piece aligns to itself.
+    mutating func appendOriginal(_ piece: UnsafeBufferPointer<UInt8>, firstCharacter: Int32) {
+        guard let p = piece.baseAddress, piece.count > 0 else { return }
+        let start = Int32(bytes.count)
+        bytes.append(contentsOf: piece)
+        let base = alignments.count
+        alignments.append(contentsOf: repeatElement(.empty, count: piece.count))
+        alignments.withUnsafeMutableBufferPointer { a in
+            var c = firstCharacter - 1
+            for i in 0..<piece.count {
+                if p[i] & 0xC0 != 0x80 { c += 1 }
+                a[base + i] = Alignment(c, c + 1)
+            }
+        }
+        splits.append(Split(start: start, end: Int32(bytes.count)))
+    }
+
     /// The text of a split.
     public func string(of split: Split) -> String {
         String(decoding: bytes[Int(split.start)..<Int(split.end)], as: UTF8.self)

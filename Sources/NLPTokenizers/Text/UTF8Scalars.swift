@@ -44,6 +44,20 @@ enum UTF8Scalars {
         }
     }
 
+    /// Writes the UTF-8 encoding of `c` at `p`; returns its length.
+    @inline(__always)
+    static func write(_ c: UInt32, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        if c < 0x80 { p[0] = UInt8(c); return 1 }
+        if c < 0x800 { p[0] = UInt8(0xC0 | c >> 6); p[1] = UInt8(0x80 | c & 0x3F); return 2 }
+        if c < 0x10000 {
+            p[0] = UInt8(0xE0 | c >> 12); p[1] = UInt8(0x80 | (c >> 6) & 0x3F); p[2] = UInt8(0x80 | c & 0x3F)
+            return 3
+        }
+        p[0] = UInt8(0xF0 | c >> 18); p[1] = UInt8(0x80 | (c >> 12) & 0x3F)
+        p[2] = UInt8(0x80 | (c >> 6) & 0x3F); p[3] = UInt8(0x80 | c & 0x3F)
+        return 4
+    }
+
     /// Scalars of a UTF-8 byte sequence.
     static func scalars<C: Collection>(_ bytes: C) -> [UInt32] where C.Element == UInt8 {
         var out: [UInt32] = []

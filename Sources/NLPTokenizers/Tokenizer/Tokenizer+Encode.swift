@@ -14,17 +14,25 @@ extension Tokenizer {
     /// truncation needed, a post-processor with a fixed layout) or HF's general path.
     func encode(_ text: String, _ pair: String?, addSpecialTokens: Bool, pad: Bool) -> Encoding {
         Workspace.with { w in
-            encodeSequence(text, w, into: &w.first)
-            if let pair { encodeSequence(pair, w, into: &w.second) }
+            var first = RawSequence(), second = RawSequence()
+            swap(&first, &w.first)
+            swap(&second, &w.second)
+            defer {
+                swap(&first, &w.first)
+                swap(&second, &w.second)
+            }
+            encodeSequence(text, w, into: &first)
+            if let pair { encodeSequence(pair, w, into: &second) }
             let isPair = pair != nil
             let added = addSpecialTokens ? (postProcessor?.addedTokenCount(isPair: isPair) ?? 0) : 0
             var fits = true
             if let truncation {
                 let limit = truncation.maxLength - added
-                fits = limit > 0 && w.first.count + (isPair ? w.second.count : 0) <= limit
+                fits = limit > 0 && first.count + (isPair ? second.count : 0) <= limit
             }
-            if fits, let layout = Layout(postProcessor, isPair: isPair, addSpecialTokens: addSpecialTokens) {
-                var result = layout.assemble(&w.first, &w.second, isPair: isPair, reserve: pad ? padding?.fixedLength ?? 0 : 0)
+            if fits, let layout = layouts.layout(isPair: isPair, addSpecialTokens: addSpecialTokens) {
+                var result = layout.assemble(&first, &second, isPair: isPair, reserve: pad ? padding?.fixedLength ?? 0 : 0,
+                                             source: tokenSource)
                 if pad, let padding {
                     var one = [result]
                     padding.apply(&one)
@@ -32,9 +40,8 @@ extension Tokenizer {
                 }
                 return result
             }
-            let first = w.first.encoding(typeID: 0)
-            let second = isPair ? w.second.encoding(typeID: 1) : nil
-            return postProcess(first, second, addSpecialTokens: addSpecialTokens, pad: pad)
+            return postProcess(first.encoding(typeID: 0, source: tokenSource), isPair ? second.encoding(typeID: 1, source: tokenSource) : nil,
+                               addSpecialTokens: addSpecialTokens, pad: pad)
         }
     }
 
@@ -62,13 +69,13 @@ extension Tokenizer {
 
     /// One sequence through added tokens, normalizer, pre-tokenizer and model (HF's
     /// `encode_single_sequence`), offsets in characters of `text`.
-    func encodeSequence(_ text: String, typeID: Int, _ w: Workspace) -> Encoding {
+    func encodeSequence(_ text: String, typeID: Int, _ w: Scratch) -> Encoding {
         var raw = RawSequence()
         encodeSequence(text, w, into: &raw)
-        return raw.encoding(typeID: typeID)
+        return raw.encoding(typeID: typeID, source: tokenSource)
     }
 
-    func encodeSequence(_ text: String, _ w: Workspace, into raw: inout RawSequence) {
+    func encodeSequence(_ text: String, _ w: Scratch, into raw: inout RawSequence) {
         var text = text
         text.withUTF8 { split($0, into: w) }
         if let preTokenizer { preTokenizer.preTokenize(&w.text) }
@@ -78,7 +85,7 @@ extension Tokenizer {
 
     /// Finds the added tokens and normalizes the rest (HF's `extract_and_normalize`), filling
     /// `w.text` with the pieces.
-    func split(_ original: UnsafeBufferPointer<UInt8>, into w: Workspace) {
+    func split(_ original: UnsafeBufferPointer<UInt8>, into w: Scratch) {
         w.text.removeAll()
         w.addedMatches.removeAll(keepingCapacity: true)
         addedVocabulary.raw.findMatches(in: original, into: &w.addedMatches)
@@ -112,18 +119,31 @@ extension Tokenizer {
     }
 
     /// Normalizes one piece of the original text, then splits it on the normalized added tokens.
-    private func normalizePiece(_ piece: UnsafeBufferPointer<UInt8>, firstCharacter: Int32, into w: Workspace) {
+    private func normalizePiece(_ piece: UnsafeBufferPointer<UInt8>, firstCharacter: Int32, into w: Scratch) {
         guard piece.count > 0 else { return }
+        if addedVocabulary.normalized.isEmpty {
+            // The common case, in one pass from the original bytes into the pieces' arena.
+            if normalizer == nil {
+                w.text.appendOriginal(piece, firstCharacter: firstCharacter)
+                return
+            }
+            if let bert = normalizer as? BertNormalizer {
+                w.normalizedBytes.count = 0
+                w.normalizedAlignments.count = 0
+                bert.normalize(piece, alignments: nil, firstCharacter: firstCharacter, into: w.normalizedBytes, w.normalizedAlignments)
+                w.text.append(bytes: w.normalizedBytes.buffer, alignments: w.normalizedAlignments.buffer)
+                return
+            }
+        }
         w.normalized.reset(original: piece, firstCharacter: firstCharacter)
         normalizer?.normalize(&w.normalized)
         guard !w.normalized.bytes.isEmpty else { return }
-        let matcher = addedVocabulary.normalized
-        if matcher.isEmpty {
+        if addedVocabulary.normalized.isEmpty {
             w.text.append(&w.normalized, addedTokenID: -1)
             return
         }
         w.addedMatches.removeAll(keepingCapacity: true)
-        w.normalized.bytes.withUnsafeBufferPointer { matcher.findMatches(in: $0, into: &w.addedMatches) }
+        w.normalized.bytes.withUnsafeBufferPointer { addedVocabulary.normalized.findMatches(in: $0, into: &w.addedMatches) }
         if w.addedMatches.isEmpty {
             w.text.append(&w.normalized, addedTokenID: -1)
             return
@@ -140,7 +160,7 @@ extension Tokenizer {
     }
 
     /// Runs the model on each piece (HF's `into_encoding`): ids, tokens, offsets and word indices.
-    private func tokenize(_ w: Workspace, into raw: inout RawSequence) {
+    private func tokenize(_ w: Scratch, into raw: inout RawSequence) {
         raw.removeAll()
         let model = self.model
         w.text.bytes.withUnsafeBufferPointer { arena in
@@ -149,7 +169,9 @@ extension Tokenizer {
                     let s = Int(split.start), e = Int(split.end)
                     if split.isAddedToken {
                         let span = e > s ? Span(Int(align[s].start), Int(align[e - 1].end)) : .zero
-                        raw.append(id: Int(split.addedTokenID), token: w.text.string(of: split), offsets: span, word: word)
+                        let id = Int(split.addedTokenID), text = w.text.string(of: split)
+                        if text != tokenSource.token(id) { raw.overrides.append(TokenOverride(index: raw.count, text: text)) }
+                        raw.append(id: id, offsets: span, word: word)
                         continue
                     }
                     w.modelTokens.removeAll(keepingCapacity: true)
@@ -159,8 +181,7 @@ extension Tokenizer {
                         let a = s + Int(t.start), b = s + Int(t.end)
                         let span = b > a ? Span(Int(align[a].start), Int(align[b - 1].end))
                                          : (a < e ? Span(Int(align[a].start), Int(align[a].start)) : .zero)
-                        let id = Int(t.id)
-                        raw.append(id: id, token: model.token(forID: id) ?? "", offsets: span, word: word)
+                        raw.append(id: Int(t.id), offsets: span, word: word)
                     }
                 }
             }

@@ -20,6 +20,10 @@ public struct Tokenizer: Sendable {
     /// Applied by `encode` (a fixed length) and `encodeBatch` (nil: no padding).
     public var padding: Padding?
     var addedVocabulary = AddedVocabulary()
+    /// The post-processor's fixed layouts, for the direct assembly.
+    let layouts: Layouts
+    /// Token texts for the encodings (the vocabulary and the added tokens as of the last change).
+    private(set) var tokenSource: TokenSource
 
     public init(model: TokenizerModel, normalizer: Normalizer? = nil, preTokenizer: PreTokenizer? = nil,
                 postProcessor: PostProcessor? = nil, decoder: Decoder? = nil, addedTokens: [AddedToken] = [],
@@ -31,7 +35,9 @@ public struct Tokenizer: Sendable {
         self.decoder = decoder
         self.truncation = truncation
         self.padding = padding
+        layouts = Layouts(postProcessor)
         addedVocabulary.add(addedTokens, model: model, normalizer: normalizer)
+        tokenSource = TokenSource(model: model, added: addedVocabulary)
     }
 
     // MARK: Vocabulary
@@ -77,6 +83,7 @@ public struct Tokenizer: Sendable {
     public func adding(_ tokens: [AddedToken]) -> Tokenizer {
         var t = self
         t.addedVocabulary.add(tokens, model: model, normalizer: normalizer)
+        t.tokenSource = TokenSource(model: model, added: t.addedVocabulary)
         return t
     }
 

@@ -4,20 +4,28 @@ import Glibc
 import Darwin
 #endif
 
-/// Per-thread scratch memory for encoding (text buffers, token lists, BPE word caches), so that a
-/// shared, immutable tokenizer encodes on many threads at once without locks and without
-/// allocating per call once the buffers have grown.
-final class Workspace {
+/// The buffers one encode call works in (text, pieces, tokens), kept by the thread between calls
+/// for their capacity.
+final class Scratch {
     var normalized = NormalizedString()
     var original = NormalizedString()
     var text = PreTokenizedString()
     var modelTokens: [ModelToken] = []
+    var addedMatches: [AddedTokenMatch] = []
     var first = RawSequence()
     var second = RawSequence()
-    var addedMatches: [AddedTokenMatch] = []
+    let normalizedBytes = GrowableBuffer<UInt8>(capacity: 4096)
+    let normalizedAlignments = GrowableBuffer<Alignment>(capacity: 4096)
+}
+
+/// Per-thread scratch memory for encoding (the `Scratch` buffers, BPE scratch and word caches), so
+/// that a shared, immutable tokenizer encodes on many threads at once without locks and without
+/// allocating per call once the buffers have grown.
+final class Workspace {
+    let scratch = Scratch()
+    private var inUse = false
     var bpe = BPEScratch()
     private var caches: [(model: ObjectIdentifier, cache: BPECache)] = []
-    var inUse = false
 
     /// The BPE word cache of `model` on this thread.
     func cache(for model: BPE) -> BPECache {
@@ -48,13 +56,13 @@ final class Workspace {
         return w
     }
 
-    /// Runs `body` with this thread's workspace, or a fresh one if it is already in use (a
+    /// Runs `body` with this thread's scratch buffers (fresh ones if they are already in use: a
     /// component that encodes from inside an encode).
-    static func with<R>(_ body: (Workspace) -> R) -> R {
+    static func with<R>(_ body: (Scratch) -> R) -> R {
         let w = current
-        if w.inUse { return body(Workspace()) }
+        if w.inUse { return body(Scratch()) }
         w.inUse = true
         defer { w.inUse = false }
-        return body(w)
+        return body(w.scratch)
     }
 }

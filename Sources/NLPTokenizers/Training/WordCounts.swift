@@ -56,7 +56,7 @@ extension Tokenizer {
         }
     }
 
-    func countWords(_ line: String, _ w: Workspace, into counts: inout WordCounts) {
+    func countWords(_ line: String, _ w: Scratch, into counts: inout WordCounts) {
         var line = line
         line.withUTF8 { split($0, into: w) }
         if let preTokenizer { preTokenizer.preTokenize(&w.text) }
