@@ -3,7 +3,7 @@
 /// prefix and end-of-word suffix on the initial symbols, byte fallback (`<0x41>` tokens) and an
 /// unknown token (fused or not) for characters outside the vocabulary, `ignoreMerges` (a word that
 /// is itself a token is taken whole) and merge dropout. Results are cached per thread.
-public final class BPE: TokenizerModel, @unchecked Sendable {
+public final class BPE: BuiltInModel, @unchecked Sendable {
     let vocab: Vocabulary
     let merges: MergeTable
     /// The merges in rank order, as token ids (for saving).
@@ -128,7 +128,7 @@ public final class BPE: TokenizerModel, @unchecked Sendable {
         mergeList.map { (vocab.token(for: Int($0.0)) ?? "", vocab.token(for: Int($0.1)) ?? "") }
     }
 
-    public func tokenize(_ word: UnsafeBufferPointer<UInt8>, byteLevel: Bool, into tokens: inout [ModelToken]) {
+    func tokenize(_ word: UnsafeBufferPointer<UInt8>, byteLevel: Bool, into tokens: TokenBuffer) {
         guard word.count > 0 else { return }
         let workspace = Workspace.current
         if ignoreMerges, let id = wholeWordID(word, byteLevel: byteLevel, workspace.bpe) {
@@ -137,10 +137,10 @@ public final class BPE: TokenizerModel, @unchecked Sendable {
         }
         let useCache = dropout == nil && word.count <= BPE.cacheableLength
         let cache = useCache ? workspace.cache(for: self) : nil
-        if let cache, cache.lookup(word, byteLevel: byteLevel, into: &tokens) { return }
+        if let cache, cache.lookup(word, byteLevel: byteLevel, into: tokens) { return }
         let first = tokens.count
-        merge(word, byteLevel: byteLevel, scratch: workspace.bpe, into: &tokens)
-        cache?.store(word, byteLevel: byteLevel, tokens: tokens[first...])
+        merge(word, byteLevel: byteLevel, scratch: workspace.bpe, into: tokens)
+        cache?.store(word, byteLevel: byteLevel, tokens: UnsafeBufferPointer(start: tokens.base + first, count: tokens.count - first))
     }
 
     /// ignore_merges: the id of the whole word if it is in the vocabulary.
@@ -168,7 +168,7 @@ public final class BPE: TokenizerModel, @unchecked Sendable {
 
     /// HF's `merge_word`: the initial symbols, then the merges.
     private func merge(_ word: UnsafeBufferPointer<UInt8>, byteLevel: Bool, scratch s: BPEScratch,
-                       into tokens: inout [ModelToken]) {
+                       into tokens: TokenBuffer) {
         s.reset()
         let p = word.baseAddress!, n = word.count
         var unknownLength: Int32 = 0, hasUnknown = false
@@ -424,7 +424,7 @@ final class BPECache {
 
     init(owner: BPE) { self.owner = owner }
 
-    func lookup(_ word: UnsafeBufferPointer<UInt8>, byteLevel isByteLevel: Bool, into tokens: inout [ModelToken]) -> Bool {
+    func lookup(_ word: UnsafeBufferPointer<UInt8>, byteLevel isByteLevel: Bool, into tokens: TokenBuffer) -> Bool {
         let entry = (isByteLevel ? byteLevel : plain).find(word.baseAddress!, word.count)
         if entry < 0 { return false }
         var start: Int32 = 0
@@ -435,7 +435,7 @@ final class BPECache {
         return true
     }
 
-    func store(_ word: UnsafeBufferPointer<UInt8>, byteLevel isByteLevel: Bool, tokens: ArraySlice<ModelToken>) {
+    func store(_ word: UnsafeBufferPointer<UInt8>, byteLevel isByteLevel: Bool, tokens: UnsafeBufferPointer<ModelToken>) {
         // Only results whose offsets are contiguous can be replayed from ends alone.
         var expected: Int32 = 0
         for t in tokens { if t.start != expected { return }; expected = t.end }
