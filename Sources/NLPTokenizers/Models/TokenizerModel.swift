@@ -46,6 +46,11 @@ final class TokenBuffer {
     private(set) var base: UnsafeMutablePointer<ModelToken>
     private var capacity: Int
     var count = 0
+    /// The BPE model this thread last used and its word cache (a strong reference, so that the
+    /// identity check cannot be fooled by a freed model's address).
+    var cacheModel: BPE?
+    var cache: BPECache?
+    let bpeScratch = BPEScratch()
 
     init(capacity: Int = 256) {
         self.capacity = capacity

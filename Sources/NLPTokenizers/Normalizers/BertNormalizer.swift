@@ -166,7 +166,19 @@ public struct BertNormalizer: Normalizer {
             o = out.base + out.count
             oa = outAlignments.base + outAlignments.count
             let ideograph = chinese && UnicodeClass.isChineseCharacter(c)
+            let flags = table.flags(c)
             if ideograph { o.pointee = 0x20; o += 1; oa.pointee = previous; oa += 1 }
+            // Most characters neither decompose nor lowercase: straight through.
+            if flags & (UnicodeClass.decomposes.rawValue | UnicodeClass.changesInLowercase.rawValue) == 0 {
+                if !(strip && flags & mark != 0) {
+                    let w = UTF8Scalars.write(c, to: o)
+                    for _ in 0..<w { oa.pointee = a; oa += 1 }
+                    o += w
+                }
+                if ideograph { o.pointee = 0x20; o += 1; oa.pointee = a; oa += 1 }
+                previous = a
+                continue
+            }
             pieces.count = 0
             if strip { UnicodeNormalization.decompose(c, compatibility: false, into: &pieces) } else { pieces.append(c) }
             for k in 0..<pieces.count {

@@ -24,7 +24,6 @@ final class Scratch {
 final class Workspace {
     let scratch = Scratch()
     private var inUse = false
-    var bpe = BPEScratch()
     private var caches: [(model: ObjectIdentifier, cache: BPECache)] = []
 
     /// The BPE word cache of `model` on this thread.
