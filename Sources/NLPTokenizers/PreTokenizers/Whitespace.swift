@@ -5,7 +5,7 @@ public struct Whitespace: PreTokenizer {
     public var json: JSON { .object(["type": "Whitespace"]) }
 
     public func preTokenize(_ text: inout PreTokenizedString) {
-        let table = UnicodeClassTable.shared
+        let table = UnicodeClassTable.lookup
         text.split { bytes, sink in
             guard let p = bytes.baseAddress else { return }
             // 0 = space, 1 = word, 2 = other
@@ -32,7 +32,7 @@ public struct WhitespaceSplit: PreTokenizer {
     public var json: JSON { .object(["type": "WhitespaceSplit"]) }
 
     public func preTokenize(_ text: inout PreTokenizedString) {
-        let table = UnicodeClassTable.shared
+        let table = UnicodeClassTable.lookup
         text.split { bytes, sink in
             guard let p = bytes.baseAddress else { return }
             var wordStart = -1, i = 0

@@ -31,7 +31,7 @@ public struct UnicodeClass: OptionSet, Sendable {
     /// The classes of one code point.
     @inline(__always)
     public static func of(_ scalar: UInt32) -> UnicodeClass {
-        UnicodeClass(rawValue: UnicodeClassTable.shared.flags(scalar))
+        UnicodeClass(rawValue: UnicodeClassTable.lookup.flags(scalar))
     }
 
     /// True for the CJK ideograph blocks BertNormalizer pads with spaces (HF's `is_chinese_char`).
@@ -53,9 +53,26 @@ import Glibc
 import Darwin
 #endif
 
-/// The flag table behind `UnicodeClass`, built once from the range lists on first use.
+/// The pointers of the flag table (a plain value: reading it touches no reference count, so the
+/// threads of a batch never contend on it).
+struct UnicodeFlagLookup: @unchecked Sendable {
+    let blockIndex: UnsafePointer<UInt16>
+    let blocks: UnsafePointer<UInt16>
+    let ascii: UnsafePointer<UInt16>
+
+    @inline(__always)
+    func flags(_ c: UInt32) -> UInt16 {
+        if c < 128 { return ascii[Int(c)] }
+        if c >= 0x110000 { return 0 }
+        return blocks[Int(blockIndex[Int(c >> 8)]) << 8 | Int(c & 0xFF)]
+    }
+}
+
+/// The flag table behind `UnicodeClass`, built once from the range lists on first use (and never
+/// freed).
 final class UnicodeClassTable: @unchecked Sendable {
-    static let shared = UnicodeClassTable()
+    private static let shared = UnicodeClassTable()
+    static let lookup = UnicodeFlagLookup(blockIndex: shared.blockIndex, blocks: shared.blocks, ascii: shared.ascii)
 
     private let blockIndex: UnsafeMutablePointer<UInt16>   // 0x1100 entries
     private let blocks: UnsafeMutablePointer<UInt16>        // unique blocks × 256
@@ -110,13 +127,6 @@ final class UnicodeClassTable: @unchecked Sendable {
         blocks = storage
         ascii = .allocate(capacity: 128)
         ascii.initialize(from: flat, count: 128)
-    }
-
-    @inline(__always)
-    func flags(_ c: UInt32) -> UInt16 {
-        if c < 128 { return ascii[Int(c)] }
-        if c >= 0x110000 { return 0 }
-        return blocks[Int(blockIndex[Int(c >> 8)]) << 8 | Int(c & 0xFF)]
     }
 
     /// Parses "41-5A 61 …" (hex code points and ranges, separated by spaces or newlines).
