@@ -160,11 +160,11 @@ struct AddedTokenMatcher: Sendable {
     }
 
     private static func isWordCharacter(before i: Int, _ p: UnsafePointer<UInt8>, _ table: UnicodeFlagLookup) -> Bool {
-        table.flags(previousScalar(before: i, p).scalar) & UnicodeClass.word.rawValue != 0
+        table.flags(previousScalar(before: i, p).scalar) & UnicodeClass.rustWord.rawValue != 0
     }
 
     private static func isWordCharacter(at i: Int, _ p: UnsafePointer<UInt8>, _ n: Int, _ table: UnicodeFlagLookup) -> Bool {
-        i < n && table.flags(UTF8Scalars.decode(p, at: i).scalar) & UnicodeClass.word.rawValue != 0
+        i < n && table.flags(UTF8Scalars.decode(p, at: i).scalar) & UnicodeClass.rustWord.rawValue != 0
     }
 }
 

@@ -37,14 +37,17 @@ public final class BPE: BuiltInModel, @unchecked Sendable {
         var mergeTable = MergeTable(capacity: merges.count)
         var list: [(Int32, Int32)] = []
         list.reserveCapacity(merges.count)
+        // HF drops the prefix's length from the right token of a merge when a prefix is set.
+        let prefixLength = continuingSubwordPrefix?.utf8.count ?? 0
         for (rank, (a, b)) in merges.enumerated() {
             guard let ia = vocab.id(for: a), let ib = vocab.id(for: b) else {
                 throw TokenizerFileError(field: "model.merges[\(rank)]",
                                          "the merge \"\(a) \(b)\" uses a token that is not in the vocabulary")
             }
-            guard let result = vocab.id(for: a + b) else {
+            let made = a + String(decoding: Array(b.utf8).dropFirst(min(prefixLength, b.utf8.count)), as: UTF8.self)
+            guard let result = vocab.id(for: made) else {
                 throw TokenizerFileError(field: "model.merges[\(rank)]",
-                                         "the merge \"\(a) \(b)\" makes \"\(a + b)\", which is not in the vocabulary")
+                                         "the merge \"\(a) \(b)\" makes \"\(made)\", which is not in the vocabulary")
             }
             mergeTable.set(Int32(ia), Int32(ib), rank: Int32(rank), result: Int32(result))
             list.append((Int32(ia), Int32(ib)))

@@ -27,6 +27,8 @@ public struct ByteLevel: PreTokenizer {
         }
         if useRegex {
             text.split { bytes, sink in GPT2Pattern.split(bytes, into: &sink) }
+        } else {
+            text.split { _, sink in sink.keepWhole() }   // as HF: drops an empty piece
         }
         text.markByteLevel()
     }

@@ -1,5 +1,5 @@
 /// Splits into runs of word characters and runs of other non-space characters (HF's `Whitespace`,
-/// the pattern `\w+|[^\w\s]+`); whitespace is dropped.
+/// the pattern `\w+|[^\w\s]+` with Rust regex's `\w`); whitespace is dropped.
 public struct Whitespace: PreTokenizer {
     public init() {}
     public var json: JSON { .object(["type": "Whitespace"]) }
@@ -13,7 +13,7 @@ public struct Whitespace: PreTokenizer {
             while i < bytes.count {
                 let (c, n) = UTF8Scalars.decode(p, at: i)
                 let f = table.flags(c)
-                let kind = f & UnicodeClass.word.rawValue != 0 ? 1 : f & UnicodeClass.whitespace.rawValue != 0 ? 0 : 2
+                let kind = f & UnicodeClass.rustWord.rawValue != 0 ? 1 : f & UnicodeClass.whitespace.rawValue != 0 ? 0 : 2
                 if kind != runKind {
                     if runKind != 0 { sink.add(runStart, i) }
                     runStart = i

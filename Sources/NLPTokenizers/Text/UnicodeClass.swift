@@ -27,6 +27,10 @@ public struct UnicodeClass: OptionSet, Sendable {
     public static let decomposes = UnicodeClass(rawValue: 1 << 9)
     /// Changed by HF's Lowercase.
     public static let changesInLowercase = UnicodeClass(rawValue: 1 << 10)
+    /// Rust regex's `\w` (HF's Whitespace pre-tokenizer and added tokens' single_word test).
+    public static let rustWord = UnicodeClass(rawValue: 1 << 11)
+    /// HF's lowercase, NFD or NFKD of this character is in `UnicodeOverrides` (newer Unicode than utf8proc's).
+    static let hasOverride = UnicodeClass(rawValue: 1 << 12)
 
     /// The classes of one code point.
     @inline(__always)
@@ -91,11 +95,15 @@ final class UnicodeClassTable: @unchecked Sendable {
             (UnicodeClassData.letter, .letter), (UnicodeClassData.number, .number),
             (UnicodeClassData.word, .word), (UnicodeClassData.numeric, .numeric),
             (UnicodeClassData.nfdChanges, .decomposes), (UnicodeClassData.lowercaseChanges, .changesInLowercase),
+            (UnicodeClassData.rustWord, .rustWord),
         ]
         for (text, flag) in sources {
             UnicodeClassTable.forEachRange(text) { low, high in
                 for c in low...high { flat[Int(c)] |= flag.rawValue }
             }
+        }
+        for table in [UnicodeClassData.lowercaseOverrides, UnicodeClassData.nfdOverrides, UnicodeClassData.nfkdOverrides] {
+            for (c, _) in UnicodeOverrides.parse(table) { flat[Int(c)] |= UnicodeClass.hasOverride.rawValue }
         }
         // Identical blocks stored once, found by a cheap hash of each block's words.
         let blockCount = count >> 8
@@ -145,5 +153,23 @@ final class UnicodeClassTable: @unchecked Sendable {
             }
         }
         finish()
+    }
+}
+
+/// HF's mappings of the characters where its Unicode tables are newer than utf8proc's.
+enum UnicodeOverrides {
+    static let lowercase = Dictionary(uniqueKeysWithValues: parse(UnicodeClassData.lowercaseOverrides))
+    static let nfd = Dictionary(uniqueKeysWithValues: parse(UnicodeClassData.nfdOverrides))
+    static let nfkd = Dictionary(uniqueKeysWithValues: parse(UnicodeClassData.nfkdOverrides))
+
+    /// Parses "C0:41 300;…" (hex code point, colon, hex mapping, semicolon).
+    static func parse(_ text: String) -> [(UInt32, [UInt32])] {
+        var out: [(UInt32, [UInt32])] = []
+        for entry in text.split(whereSeparator: { $0 == ";" || $0 == "\n" }) {
+            let parts = entry.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2, let c = UInt32(parts[0], radix: 16) else { continue }
+            out.append((c, parts[1].split(separator: " ").compactMap { UInt32($0, radix: 16) }))
+        }
+        return out
     }
 }
