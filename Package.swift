@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "CICUShim", linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icui18n")]),
 
         // Library layers.
-        .target(name: "NLPTensor", dependencies: ["CBLAS"], swiftSettings: vectorISA),
+        .target(name: "NLPTensor", dependencies: ["CBLAS"], exclude: ["README.md"], swiftSettings: vectorISA),
         .target(name: "NLPTokenizers", dependencies: ["CUtf8proc", "CICUShim"], swiftSettings: vectorISA + hotLoops),
         .target(name: "NLPModels", dependencies: ["NLPTensor", "NLPTokenizers"], swiftSettings: vectorISA),
         .target(name: "NLPTraining", dependencies: ["NLPTensor", "NLPModels", "NLPTokenizers"], swiftSettings: vectorISA),
@@ -50,10 +50,13 @@ let package = Package(
         ]),
         .executableTarget(name: "nlp-bench", dependencies: ["NLPKit", "CBLAS"], path: "Sources/NLPBench",
                           swiftSettings: vectorISA),
+        // Examples/: small programs that use the library; `make test` builds them so they cannot rot.
+        .executableTarget(name: "tokenize-example", dependencies: ["NLPTokenizers"], path: "Examples/Tokenize"),
 
         // Tests, one target per module.
         .testTarget(name: "NLPTensorTests", dependencies: ["NLPTensor", "NLPTraining"]),
-        .testTarget(name: "NLPTokenizersTests", dependencies: ["NLPTokenizers"], exclude: ["Fixtures"]),
+        .testTarget(name: "NLPTokenizersTests", dependencies: ["NLPTokenizers"], exclude: ["Fixtures", "Segmentation/Fixtures"]),
+        .testTarget(name: "NLPTrainingTests", dependencies: ["NLPTraining"]),
         // End-to-end tests of the command line: they run the built `nlp` binary.
         .testTarget(name: "nlpTests", dependencies: ["nlp"]),
     ],

@@ -4,6 +4,8 @@ import Foundation
 
 let areas: [String: ([String]) throws -> Void] = [
     "tokenizers": TokenizerBench.run,
+    "segmentation": runSegmentationBench,
+    "tensor": TensorBench.run,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -32,17 +32,17 @@ enum NLPCommand {
         process.standardInput = inp
         try process.run()
         // Read both pipes on their own threads so a chatty child never blocks on a full pipe.
-        var outData = Data(), errData = Data()
+        let outData = Collected(), errData = Collected()
         let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) { outData = out.fileHandleForReading.readDataToEndOfFile() }
-        DispatchQueue.global().async(group: group) { errData = err.fileHandleForReading.readDataToEndOfFile() }
+        DispatchQueue.global().async(group: group) { outData.data = out.fileHandleForReading.readDataToEndOfFile() }
+        DispatchQueue.global().async(group: group) { errData.data = err.fileHandleForReading.readDataToEndOfFile() }
         if let input { inp.fileHandleForWriting.write(input) }
         try inp.fileHandleForWriting.close()
         process.waitUntilExit()
         group.wait()
         return CommandResult(status: process.terminationStatus,
-                             stdout: String(decoding: outData, as: UTF8.self),
-                             stderr: String(decoding: errData, as: UTF8.self))
+                             stdout: String(decoding: outData.data, as: UTF8.self),
+                             stderr: String(decoding: errData.data, as: UTF8.self))
     }
 
     /// A fresh temporary folder for one test's files.
@@ -53,4 +53,6 @@ enum NLPCommand {
     }
 
     private final class Marker {}
+    /// Bytes read by one reader thread; the group's wait orders the write before the read.
+    private final class Collected: @unchecked Sendable { var data = Data() }
 }

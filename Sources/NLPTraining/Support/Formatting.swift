@@ -1,0 +1,33 @@
+import Foundation
+
+/// `x` with exactly `digits` decimals ("0.9150"); NaN and infinities spelled out.
+public func formatFixed(_ x: Double, digits: Int) -> String {
+    if x.isNaN { return "nan" }
+    if x.isInfinite { return x > 0 ? "inf" : "-inf" }
+    return String(format: "%.\(digits)f", x)
+}
+
+/// A JSON number for `x`: shortest round-trip form; NaN and infinities (not JSON) become null.
+public func jsonNumber(_ x: Double) -> String {
+    guard x.isFinite else { return "null" }
+    if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
+    return "\(x)"
+}
+
+/// A JSON string literal for `s` (quotes, backslash and control characters escaped).
+public func jsonString(_ s: String) -> String {
+    var out = "\""
+    for scalar in s.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+            out += String(format: "\\u%04x", scalar.value)
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out + "\""
+}
