@@ -3,6 +3,7 @@
 import Foundation
 
 let areas: [String: ([String]) throws -> Void] = [
+    "tokenizers": TokenizerBench.run,
     "tensor": TensorBench.run,
     "models": runModelBench,
     "segmentation": runSegmentationBench,
