@@ -30,7 +30,7 @@ if arguments.count > 3 {
 
 do {
     let embedder = try SentenceEmbedder(folder: folder)
-    let encoder = try BertWordPieceEncoder(tokenizerFile: ModelFolder.path(folder, ModelFolder.tokenizerFile))
+    let encoder = try TokenizerTextEncoder(tokenizerFile: ModelFolder.path(folder, ModelFolder.tokenizerFile))
     let ids = try encoder.encodeBatch([query] + candidates, maxLength: embedder.maxLength)
     let vectors = embedder.embed(ids)                     // [1 + candidates, dimension], unit length
     let d = embedder.dimension

@@ -44,7 +44,7 @@ struct EmbedCommand: ParsableCommand {
     func run() throws {
         try global.apply()
         let embedder = try SentenceEmbedder(folder: model)
-        let encoder: TextEncoder = try BertWordPieceEncoder(tokenizerFile: ModelFolder.path(model, ModelFolder.tokenizerFile))
+        let encoder: TextEncoder = try TokenizerTextEncoder(tokenizerFile: ModelFolder.path(model, ModelFolder.tokenizerFile))
         let reader = try LineReader(path: file)
         var output = EmbeddingOutput(format: format)
         var chunk: [String] = []

@@ -3,12 +3,12 @@ import NLPModels
 import NLPTensor
 import XCTest
 
-/// The interim WordPiece encoder against the ids Hugging Face's tokenizer gave sentence-transformers
+/// The tokenizer.json encoder (NLPTokenizers) against the ids Hugging Face's tokenizer gave sentence-transformers
 /// for the 500 fixture sentences (English and Chinese).
-final class BertWordPieceEncoderTests: XCTestCase {
+final class TokenizerTextEncoderTests: XCTestCase {
     func testIdsMatchHuggingFaceOnTheFixtureSentences() throws {
         let folder = try TestPaths.requireMiniLM()
-        let encoder = try BertWordPieceEncoder(tokenizerFile: folder + "/tokenizer.json")
+        let encoder = try TokenizerTextEncoder(tokenizerFile: folder + "/tokenizer.json")
         let text = try String(contentsOfFile: TestPaths.fixture("minilm_sentences.txt"), encoding: .utf8)
         let sentences = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
         XCTAssertEqual(sentences.count, 500)
@@ -29,10 +29,10 @@ final class BertWordPieceEncoderTests: XCTestCase {
         XCTAssertEqual(mismatches, 0)
     }
 
-    func testRefusesOtherTokenizers() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("bpe-\(UUID().uuidString).json").path
-        try Data(#"{"model": {"type": "BPE", "vocab": {}}}"#.utf8).write(to: URL(fileURLWithPath: file))
+    func testMalformedTokenizerFileIsAnError() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).json").path
+        try Data(#"{"model": {"type": "WordPiece"}}"#.utf8).write(to: URL(fileURLWithPath: file))
         defer { try? FileManager.default.removeItem(atPath: file) }
-        XCTAssertThrowsError(try BertWordPieceEncoder(tokenizerFile: file))
+        XCTAssertThrowsError(try TokenizerTextEncoder(tokenizerFile: file))
     }
 }
