@@ -23,10 +23,13 @@ public enum FastMath {
         return x < -87.3 ? 0 : y * scale
     }
 
-    /// tanh x (Eigen's rational approximation on [-7.9, 7.9]; ±1 beyond; x itself near 0).
+    /// tanh x (Eigen's rational approximation; x itself near 0). The input is clamped to ±8.2,
+    /// where the rational overshoots ±1, and the result limited to ±1, so tanh is exactly ±1 far
+    /// out (1 - tanh² = 0 there: GELU's tanh-form derivative would otherwise grow like x³).
     @inlinable @inline(__always)
     public static func tanh(_ x: Float) -> Float {
-        let c = Swift.min(Swift.max(x, -7.90531110763549805), 7.90531110763549805)
+        let above = x > -8.2 ? x : -8.2
+        let c = above < 8.2 ? above : 8.2
         let c2 = c * c
         var p: Float = -2.76076847742355e-16
         p = Float(2.00018790482477e-13).addingProduct(p, c2)
@@ -41,7 +44,9 @@ public enum FastMath {
         q = Float(2.26843463243900e-03).addingProduct(q, c2)
         q = Float(4.89352518554385e-03).addingProduct(q, c2)
         let y = p / q
-        return abs(x) < 0.0004 ? x : y
+        let low = y > -1 ? y : -1
+        let limited = low < 1 ? low : 1
+        return abs(x) < 0.0004 ? x : limited
     }
 
     /// erf x (Eigen's rational approximation on [-4, 4]; ±1 beyond).

@@ -95,10 +95,12 @@ extension Tensor {
 /// GELU(x) = ½x + x·c·P/Q and its derivative Φ(x) + x·φ(x) = ½ + c·P/Q + x·φ(x). These loops run
 /// out of vector arithmetic ports before memory on AVX-512, so every operation saved counts.
 public enum GELU {
-    /// ½·erf(x/√2), branch-free (Eigen's erf approximation with the scalings folded in).
+    /// ½·erf(x/√2), branch-free (Eigen's erf approximation with the scalings folded in; comparisons
+    /// written as selects that lower to single min/max instructions).
     @inlinable @inline(__always)
     public static func halfErf(_ x: Float) -> Float {
-        let c = Swift.min(Swift.max(x, -5.656854249492381), 5.656854249492381)
+        let above = x > -5.656854249492381 ? x : -5.656854249492381
+        let c = above < 5.656854249492381 ? above : 5.656854249492381
         let c2 = c * c
         var p: Float = -1.505995060250189e-12
         p = Float(3.061199412650202e-10).addingProduct(p, c2)
@@ -112,7 +114,11 @@ public enum GELU {
         q = Float(-4.207067435955075e-04).addingProduct(q, c2)
         q = Float(-3.686664583602340e-03).addingProduct(q, c2)
         q = Float(-1.426473905141890e-02).addingProduct(q, c2)
-        return c * p / q
+        // The rational slightly overshoots ±½ at the clamp; limiting it makes GELU exactly 0 (and
+        // x) far out, where an error of 6e-8 in ½·erf would grow with |x|.
+        let r = c * p / q
+        let low = r > -0.5 ? r : -0.5
+        return low < 0.5 ? low : 0.5
     }
 
     /// x·Φ(x) = ½x(1 + erf(x/√2)).
