@@ -13,6 +13,7 @@ extension Tensor {
     /// `y = f(x)` elementwise with `f`'s own backward (see `Activation`). `cost` ≈ float ops per
     /// element. This generic form is the fast one: its loops vectorize.
     @inline(__always)
+    @inlinable
     public func mapped<F: Activation>(_ op: StaticString, cost: Int = 1, _ f: F) -> Tensor {
         let out = Tensor(uninitializedShape: shape)
         Kernels.map(data, out.data, count: count, cost: cost, f)
