@@ -2,12 +2,23 @@
 // NLPKit: tokenizers, a tensor + autograd core on OpenBLAS, models, training, and the `nlp` command.
 // Layers (dependencies point down only): nlp → NLPKit → NLPTraining → NLPModels → NLPTensor → CBLAS;
 // NLPTokenizers → CUtf8proc, CICUShim stands alone so that tokenization pulls in no tensor code.
+import Foundation
 import PackageDescription
 
 // Swift emits baseline SSE2 on x86_64 unless told the CPU; the hand-written kernels need AVX2/FMA.
-// Haswell's set is the portable AVX2+FMA level (swiftc rejects "x86-64-v3").
+// Haswell's set is the portable AVX2+FMA level (swiftc rejects "x86-64-v3"). Builds are local, so
+// when the building CPU has AVX-512 (F/CD/BW/DQ/VL) the loops use it, with 512-bit vectors (LLVM
+// otherwise prefers 256 on these CPUs; the flag reaches Swift's code generator through Clang's
+// target options). NLPKIT_PORTABLE=1 builds the AVX2 version for another machine.
 #if arch(x86_64)
-let vectorISA: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release))]
+let buildCPUFlags: Set<Substring> = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))
+    .flatMap { $0.split(separator: "\n").first { $0.hasPrefix("flags") } }
+    .map { Set($0.split(separator: " ")) } ?? []
+let useAVX512 = ProcessInfo.processInfo.environment["NLPKIT_PORTABLE"] == nil
+    && ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"].allSatisfy { buildCPUFlags.contains(Substring($0)) }
+let vectorISA: [SwiftSetting] = [.unsafeFlags(useAVX512
+    ? ["-target-cpu", "skylake-avx512", "-Xcc", "-Xclang", "-Xcc", "-target-feature", "-Xcc", "-Xclang", "-Xcc", "-prefer-256-bit"]
+    : ["-target-cpu", "haswell"], .when(configuration: .release))]
 #else
 let vectorISA: [SwiftSetting] = []
 #endif

@@ -12,7 +12,7 @@ public enum Kernels {
     }
 
     /// `y[i] = f(x[i])`, or `y[i] += f(x[i])` when `accumulate`.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func map<F: UnaryFunction>(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int,
                                              cost: Int = 1, accumulate: Bool = false, _ f: F) {
         Parallelism.forEachChunk(of: count, costPerItem: cost) { range in
@@ -25,7 +25,7 @@ public enum Kernels {
     }
 
     /// `y[i] = f(a[i], b[i])`, or `y[i] += f(a[i], b[i])` when `accumulate`.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func zip<F: BinaryFunction>(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
                                               count: Int, cost: Int = 1, accumulate: Bool = false, _ f: F) {
         Parallelism.forEachChunk(of: count, costPerItem: cost) { range in
@@ -38,7 +38,7 @@ public enum Kernels {
     }
 
     /// `y[i] = f(a[i], b[i], c[i])`, or `+=` when `accumulate`.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func zip3<F: TernaryFunction>(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafePointer<Float>,
                                                 _ y: UnsafeMutablePointer<Float>, count: Int, cost: Int = 1,
                                                 accumulate: Bool = false, _ f: F) {

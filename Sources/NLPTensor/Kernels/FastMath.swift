@@ -4,7 +4,7 @@
 /// block vectorizing). Accuracy is checked in FastMathTests against libm over the whole range.
 public enum FastMath {
     /// e^x (Cephes' expf polynomial, ≤ 2 ulp); 0 below -87.3 (so e^-inf = 0), e^88.3 above 88.3.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func exp(_ x: Float) -> Float {
         let c = Swift.min(Swift.max(x, -87.3), 88.3)
         // t = 1.5·2²³ + round(c / ln 2): the low mantissa bits of t hold the integer n.
@@ -23,10 +23,13 @@ public enum FastMath {
         return x < -87.3 ? 0 : y * scale
     }
 
-    /// tanh x (Eigen's rational approximation on [-7.9, 7.9]; ±1 beyond; x itself near 0).
-    @inline(__always)
+    /// tanh x (Eigen's rational approximation; x itself near 0). The input is clamped to ±8.2,
+    /// where the rational overshoots ±1, and the result limited to ±1, so tanh is exactly ±1 far
+    /// out (1 - tanh² = 0 there: GELU's tanh-form derivative would otherwise grow like x³).
+    @inlinable @inline(__always)
     public static func tanh(_ x: Float) -> Float {
-        let c = Swift.min(Swift.max(x, -7.90531110763549805), 7.90531110763549805)
+        let above = x > -8.2 ? x : -8.2
+        let c = above < 8.2 ? above : 8.2
         let c2 = c * c
         var p: Float = -2.76076847742355e-16
         p = Float(2.00018790482477e-13).addingProduct(p, c2)
@@ -41,11 +44,13 @@ public enum FastMath {
         q = Float(2.26843463243900e-03).addingProduct(q, c2)
         q = Float(4.89352518554385e-03).addingProduct(q, c2)
         let y = p / q
-        return abs(x) < 0.0004 ? x : y
+        let low = y > -1 ? y : -1
+        let limited = low < 1 ? low : 1
+        return abs(x) < 0.0004 ? x : limited
     }
 
     /// erf x (Eigen's rational approximation on [-4, 4]; ±1 beyond).
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func erf(_ x: Float) -> Float {
         let c = Swift.min(Swift.max(x, -4), 4)
         let c2 = c * c
@@ -69,7 +74,7 @@ public enum FastMath {
     /// negative inputs, a conditional call that keeps every loop containing it scalar; this is
     /// 1/√x from the bit-pattern estimate refined by three Newton steps, times x (≤ 2 ulp for
     /// normal inputs; 0 → 0, +inf → +inf, negative → NaN).
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func squareRoot(_ x: Float) -> Float {
         let half = 0.5 * x
         var y = Float(bitPattern: 0x5F37_5A86 &- (x.bitPattern >> 1))
@@ -81,7 +86,7 @@ public enum FastMath {
     }
 
     /// 1 / (1 + e^-x).
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func sigmoid(_ x: Float) -> Float {
         1 / (1 + exp(-x))
     }
