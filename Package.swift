@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "CICUShim", linkerSettings: [.linkedLibrary("icuuc")]),
 
         // Library layers.
-        .target(name: "NLPTensor", dependencies: ["CBLAS"], swiftSettings: vectorISA),
+        .target(name: "NLPTensor", dependencies: ["CBLAS"], exclude: ["README.md"], swiftSettings: vectorISA),
         .target(name: "NLPTokenizers", dependencies: ["CUtf8proc", "CICUShim"], swiftSettings: vectorISA),
         .target(name: "NLPModels", dependencies: ["NLPTensor", "NLPTokenizers"], swiftSettings: vectorISA),
         .target(name: "NLPTraining", dependencies: ["NLPTensor", "NLPModels", "NLPTokenizers"], swiftSettings: vectorISA),

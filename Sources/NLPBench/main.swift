@@ -4,6 +4,7 @@ import Foundation
 
 let areas: [String: ([String]) throws -> Void] = [
     "segmentation": runSegmentationBench,
+    "tensor": TensorBench.run,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -14,6 +14,7 @@ public enum Parallelism {
 
     /// Sets the thread count for BLAS and for our parallel loops.
     public static func setThreads(_ count: Int) {
+        BLASRuntime.prepare()
         current = max(1, count)
         openblas_set_num_threads(Int32(current))
     }

@@ -1,0 +1,182 @@
+/// Elementwise loops over raw buffers, parallel over contiguous chunks above
+/// `Parallelism.minimumParallelWork`. `cost` is a rough count of float operations per element
+/// (exp ≈ 16), so heavier maps go parallel at smaller sizes. The loops are generic over the
+/// function structs of `ElementFunctions.swift` and vectorize (release builds target AVX2+FMA);
+/// the closure overloads are for convenience and cold paths (see the note there).
+public enum Kernels {
+    /// `y[i] += x[i]`.
+    public static func add(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
+        Parallelism.forEachChunk(of: count) { range in
+            for i in range { y[i] += x[i] }
+        }
+    }
+
+    /// `y[i] = f(x[i])`, or `y[i] += f(x[i])` when `accumulate`.
+    @inline(__always)
+    public static func map<F: UnaryFunction>(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int,
+                                             cost: Int = 1, accumulate: Bool = false, _ f: F) {
+        Parallelism.forEachChunk(of: count, costPerItem: cost) { range in
+            if accumulate {
+                for i in range { y[i] += f(x[i]) }
+            } else {
+                for i in range { y[i] = f(x[i]) }
+            }
+        }
+    }
+
+    /// `y[i] = f(a[i], b[i])`, or `y[i] += f(a[i], b[i])` when `accumulate`.
+    @inline(__always)
+    public static func zip<F: BinaryFunction>(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                                              count: Int, cost: Int = 1, accumulate: Bool = false, _ f: F) {
+        Parallelism.forEachChunk(of: count, costPerItem: cost) { range in
+            if accumulate {
+                for i in range { y[i] += f(a[i], b[i]) }
+            } else {
+                for i in range { y[i] = f(a[i], b[i]) }
+            }
+        }
+    }
+
+    /// `y[i] = f(a[i], b[i], c[i])`, or `+=` when `accumulate`.
+    @inline(__always)
+    public static func zip3<F: TernaryFunction>(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafePointer<Float>,
+                                                _ y: UnsafeMutablePointer<Float>, count: Int, cost: Int = 1,
+                                                accumulate: Bool = false, _ f: F) {
+        Parallelism.forEachChunk(of: count, costPerItem: cost) { range in
+            if accumulate {
+                for i in range { y[i] += f(a[i], b[i], c[i]) }
+            } else {
+                for i in range { y[i] = f(a[i], b[i], c[i]) }
+            }
+        }
+    }
+
+    // Closure forms. Correct and parallel, but a closure inside a parallel region is called
+    // indirectly per element and does not vectorize (about 10× slower than the generic forms on a
+    // large tensor); prefer a function struct for anything hot.
+
+    public static func map(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int,
+                           cost: Int = 1, accumulate: Bool = false, _ f: (Float) -> Float) {
+        Parallelism.forEachChunk(of: count, costPerItem: cost) { range in
+            if accumulate { for i in range { y[i] += f(x[i]) } } else { for i in range { y[i] = f(x[i]) } }
+        }
+    }
+
+    public static func zip(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                           count: Int, cost: Int = 1, accumulate: Bool = false, _ f: (Float, Float) -> Float) {
+        Parallelism.forEachChunk(of: count, costPerItem: cost) { range in
+            if accumulate { for i in range { y[i] += f(a[i], b[i]) } } else { for i in range { y[i] = f(a[i], b[i]) } }
+        }
+    }
+
+    public static func zip3(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafePointer<Float>,
+                            _ y: UnsafeMutablePointer<Float>, count: Int, cost: Int = 1, accumulate: Bool = false,
+                            _ f: (Float, Float, Float) -> Float) {
+        Parallelism.forEachChunk(of: count, costPerItem: cost) { range in
+            if accumulate { for i in range { y[i] += f(a[i], b[i], c[i]) } } else { for i in range { y[i] = f(a[i], b[i], c[i]) } }
+        }
+    }
+
+    // Row reductions: explicit 8-lane SIMD accumulators (a scalar `s += x[i]` loop cannot be
+    // vectorized without reassociating, which Swift does not allow).
+
+    /// Sum of `x[0..<count]`.
+    @inline(__always)
+    public static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float {
+        var a0 = SIMD8<Float>(), a1 = SIMD8<Float>()
+        var i = 0
+        while i + 16 <= count {
+            a0 += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+            a1 += UnsafeRawPointer(x + i + 8).loadUnaligned(as: SIMD8<Float>.self)
+            i += 16
+        }
+        if i + 8 <= count {
+            a0 += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+            i += 8
+        }
+        var s = (a0 + a1).sum()
+        while i < count { s += x[i]; i += 1 }
+        return s
+    }
+
+    /// Σ (x[i] − c)².
+    @inline(__always)
+    public static func sumOfSquares(_ x: UnsafePointer<Float>, count: Int, centeredOn c: Float) -> Float {
+        var acc = SIMD8<Float>()
+        let vc = SIMD8<Float>(repeating: c)
+        var i = 0
+        while i + 8 <= count {
+            let d = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) - vc
+            acc = acc.addingProduct(d, d)
+            i += 8
+        }
+        var s = acc.sum()
+        while i < count { let d = x[i] - c; s = s.addingProduct(d, d); i += 1 }
+        return s
+    }
+
+    /// Largest of `x[0..<count]` (count > 0).
+    @inline(__always)
+    public static func max(_ x: UnsafePointer<Float>, count: Int) -> Float {
+        var acc = SIMD8<Float>(repeating: -.infinity)
+        var i = 0
+        while i + 8 <= count {
+            // A compare-and-blend: `pointwiseMax` is lane by lane (IEEE NaN rules) and 3× slower.
+            let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+            acc.replace(with: v, where: v .> acc)
+            i += 8
+        }
+        var m = acc.max()
+        while i < count { m = Swift.max(m, x[i]); i += 1 }
+        return m
+    }
+
+    /// Σ a[i]·b[i].
+    @inline(__always)
+    public static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+        var a0 = SIMD8<Float>(), a1 = SIMD8<Float>()
+        var i = 0
+        while i + 16 <= count {
+            a0 = a0.addingProduct(UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self),
+                                  UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self))
+            a1 = a1.addingProduct(UnsafeRawPointer(a + i + 8).loadUnaligned(as: SIMD8<Float>.self),
+                                  UnsafeRawPointer(b + i + 8).loadUnaligned(as: SIMD8<Float>.self))
+            i += 16
+        }
+        var s = (a0 + a1).sum()
+        while i < count { s = s.addingProduct(a[i], b[i]); i += 1 }
+        return s
+    }
+
+    /// Σ a[i]·b[i]·c[i].
+    @inline(__always)
+    public static func dot3(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafePointer<Float>, count: Int) -> Float {
+        var acc = SIMD8<Float>()
+        var i = 0
+        while i + 8 <= count {
+            let va = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self)
+            let vb = UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self)
+            acc = acc.addingProduct(va * vb, UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self))
+            i += 8
+        }
+        var s = acc.sum()
+        while i < count { s = s.addingProduct(a[i] * b[i], c[i]); i += 1 }
+        return s
+    }
+
+    /// y[i] = e^(x[i] − shift), returning Σ y (the softmax numerator and its sum). Two passes over
+    /// the row, each of which vectorizes; `y` must not overlap `x` (see `expShiftedInPlace`).
+    @inline(__always)
+    public static func expShifted(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int, shift: Float) -> Float {
+        for i in 0..<count { y[i] = FastMath.exp(x[i] - shift) }
+        return sum(y, count: count)
+    }
+
+    /// y[i] = e^(y[i] − shift) in place, returning Σ y. (A separate in-place loop: with `x == y`
+    /// the two-pointer form fails its runtime overlap check and runs scalar.)
+    @inline(__always)
+    public static func expShiftedInPlace(_ y: UnsafeMutablePointer<Float>, count: Int, shift: Float) -> Float {
+        for i in 0..<count { y[i] = FastMath.exp(y[i] - shift) }
+        return sum(y, count: count)
+    }
+}

@@ -1,0 +1,54 @@
+import CBLAS
+import Dispatch
+
+/// Every matrix product of the toolkit goes through here, to `cblas_sgemm` (row-major).
+public enum Gemm {
+    /// OpenBLAS runs products with M·N·K at or below this on one thread; a batch of them is
+    /// spread over our threads instead.
+    static let singleThreadedWork = 65536 * 4
+
+    /// `C = alpha · op(A) · op(B) + beta · C` with op(A) M×K, op(B) K×N, C M×N (row-major).
+    /// A is stored M×K (K×M when `transposeA`), B K×N (N×K when `transposeB`).
+    @inline(__always)
+    public static func multiply(_ a: UnsafePointer<Float>, transposeA: Bool, _ b: UnsafePointer<Float>, transposeB: Bool,
+                                _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int,
+                                alpha: Float = 1, beta: Float = 0) {
+        if m == 0 || n == 0 { return }
+        BLASRuntime.prepare()
+        if k == 0 {
+            // BLAS would scale C by beta; do the same so an empty product is well defined.
+            if beta == 0 { c.update(repeating: 0, count: m * n) } else if beta != 1 {
+                for i in 0..<(m * n) { c[i] *= beta }
+            }
+            return
+        }
+        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha,
+                    a, Int32(transposeA ? m : k), b, Int32(transposeB ? k : n), beta, c, Int32(n))
+    }
+
+    /// `batch` products C_i = alpha · op(A_i) · op(B_i) + beta · C_i, where operand i starts at
+    /// `i * stride` (stride 0 shares one matrix across the batch; C's stride must not be 0).
+    /// Small products run in parallel over the batch, one thread of BLAS each.
+    public static func multiplyBatched(batch: Int, _ a: UnsafePointer<Float>, strideA: Int, transposeA: Bool,
+                                       _ b: UnsafePointer<Float>, strideB: Int, transposeB: Bool,
+                                       _ c: UnsafeMutablePointer<Float>, strideC: Int, m: Int, n: Int, k: Int,
+                                       alpha: Float = 1, beta: Float = 0) {
+        precondition(strideC > 0 || batch <= 1, "batched product into a shared output")
+        let chunks = Parallelism.threads > 1 && batch >= 2 && m * n * k <= singleThreadedWork
+            ? min(Parallelism.threads, batch) : 1
+        if chunks == 1 {
+            for i in 0..<batch {
+                multiply(a + i * strideA, transposeA: transposeA, b + i * strideB, transposeB: transposeB,
+                         c + i * strideC, m: m, n: n, k: k, alpha: alpha, beta: beta)
+            }
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            for i in Parallelism.chunkRange(chunk, of: chunks, count: batch) {
+                multiply(a + i * strideA, transposeA: transposeA, b + i * strideB, transposeB: transposeB,
+                         c + i * strideC, m: m, n: n, k: k, alpha: alpha, beta: beta)
+            }
+        }
+    }
+}
