@@ -51,6 +51,7 @@ let package = Package(
         .testTarget(name: "NLPTensorTests", dependencies: ["NLPTensor", "NLPTraining"]),
         .testTarget(name: "NLPTokenizersTests", dependencies: ["NLPTokenizers"], exclude: ["Segmentation/Fixtures"]),
         .testTarget(name: "NLPTrainingTests", dependencies: ["NLPTraining"]),
+        .testTarget(name: "NLPModelsTests", dependencies: ["NLPModels", "NLPTensor"], exclude: ["Fixtures"]),
         // End-to-end tests of the command line: they run the built `nlp` binary.
         .testTarget(name: "nlpTests", dependencies: ["nlp"]),
     ],
