@@ -3,7 +3,8 @@
 
 Our side is `nlp-bench tensor --threads N` (JSON lines); the peer runs here with the same shapes,
 the same timing scheme (3 warm-ups, 7 samples of >= 60 ms each, median [min-max] ms per call) and
-the same thread count. Ratios are speed-ups: peer time / our time (> 1 means we are faster),
+the same thread count. The last column is CPU time per call (user + system, all threads; less
+sensitive to other load than wall time, but it counts spin-waiting threads). Ratios are speed-ups: peer time / our time (> 1 means we are faster),
 except the sgemm column, which is Tensor's share of raw cblas_sgemm's speed (their samples
 alternate inside our process). The machine is shared and noisy: the two sides run alternately
 `--rounds` times and each keeps its round with the lowest median; the range spans all rounds.
@@ -35,6 +36,7 @@ def timed(body, samples=7):
     for _ in range(3):
         body()
     results = []
+    cpu_start, total_calls = time.process_time(), 0
     for _ in range(samples):
         calls, start = 0, time.perf_counter()
         while True:
@@ -44,8 +46,10 @@ def timed(body, samples=7):
             if elapsed >= 0.06:
                 break
         results.append(elapsed * 1000 / calls)
+        total_calls += calls
+    cpu = (time.process_time() - cpu_start) * 1000 / total_calls
     results.sort()
-    return results[len(results) // 2], results[0], results[-1]
+    return results[len(results) // 2], results[0], results[-1], cpu
 
 
 def peer():
@@ -148,7 +152,7 @@ def ours():
     rows = {}
     for line in proc.stdout.splitlines():
         d = json.loads(line)
-        rows[(d["case"], d["impl"])] = (d["median_ms"], d["min_ms"], d["max_ms"])
+        rows[(d["case"], d["impl"])] = (d["median_ms"], d["min_ms"], d["max_ms"], d["cpu_ms"])
     return rows
 
 
@@ -161,7 +165,7 @@ def best(rounds):
     out = {}
     for case in rounds[0]:
         times = [r[case] for r in rounds if case in r]
-        out[case] = (min(t[0] for t in times), min(t[1] for t in times), max(t[2] for t in times))
+        out[case] = (min(t[0] for t in times), min(t[1] for t in times), max(t[2] for t in times), min(t[3] for t in times))
     return out
 
 
@@ -173,18 +177,19 @@ def main():
         theirs_rounds.append(peer())
         loads.append(os.getloadavg()[0])
     mine, theirs = best(mine_rounds), best(theirs_rounds)
-    kernels = subprocess.run([args.binary, "tensor", "--case", "none"], capture_output=True, text=True).stderr.strip()
+    kernels = subprocess.run([args.binary, "tensor", "--case", "none", "--threads", str(args.threads)],
+                             capture_output=True, text=True).stderr.strip()
     print(f"## tensor: NLPTensor vs PyTorch {torch.__version__} (CPU), {args.threads} threads, {args.rounds} rounds; "
           f"1-min load average {' → '.join(f'{l:.2f}' for l in loads)}")
     print(f"({kernels}; PyTorch BLAS: MKL)")
     print()
-    print("| case | ours ms | raw sgemm ms | PyTorch ms | ours vs PyTorch | ours vs sgemm |")
-    print("|---|---|---|---|---|---|")
+    print("| case | ours ms | raw sgemm ms | PyTorch ms | ours vs PyTorch | ours vs sgemm | CPU ms/call ours / PyTorch |")
+    print("|---|---|---|---|---|---|---|")
     for case, peer_time in theirs.items():
         our_time = mine.get((case, "tensor"))
         raw = mine.get((case, "sgemm"))
         if our_time is None:
-            print(f"| {case} | — | — | {cell(peer_time)} | — | — |")
+            print(f"| {case} | — | — | {cell(peer_time)} | — | — | |")
             continue
         versus_sgemm = f"{raw[0] / our_time[0]:.1%}" if raw else ""
         gflops = ""
@@ -198,7 +203,7 @@ def main():
         else:
             peer_rate = ""
         print(f"| {case} | {cell(our_time)}{gflops}{rate} | {cell(raw) if raw else ''} | {cell(peer_time)}{peer_rate} | "
-              f"{peer_time[0] / our_time[0]:.2f}× | {versus_sgemm} |")
+              f"{peer_time[0] / our_time[0]:.2f}× | {versus_sgemm} | {our_time[3]:.2f} / {peer_time[3]:.2f} |")
 
 
 main()

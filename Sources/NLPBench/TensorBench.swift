@@ -41,6 +41,9 @@ enum TensorBench {
     static func time(samples: Int = 7, warmups: Int = 3, _ body: () -> Void) -> (median: Double, min: Double, max: Double) {
         for _ in 0..<warmups { body() }
         var results: [Double] = []
+        var cpuBefore = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &cpuBefore)
+        var totalCalls = 0
         for _ in 0..<samples {
             var calls = 0
             let start = DispatchTime.now().uptimeNanoseconds
@@ -51,10 +54,21 @@ enum TensorBench {
                 elapsed = DispatchTime.now().uptimeNanoseconds - start
             } while elapsed < 60_000_000
             results.append(Double(elapsed) / 1e6 / Double(calls))
+            totalCalls += calls
         }
+        var cpuAfter = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &cpuAfter)
+        lastCPUMilliseconds = (seconds(cpuAfter.ru_utime) + seconds(cpuAfter.ru_stime)
+                               - seconds(cpuBefore.ru_utime) - seconds(cpuBefore.ru_stime)) * 1000 / Double(totalCalls)
         results.sort()
         return (results[results.count / 2], results.first!, results.last!)
     }
+
+    /// CPU time (user + system, all threads) per call of the last `time` run: less sensitive to
+    /// other processes on the machine than wall time (though it counts spinning threads).
+    nonisolated(unsafe) static var lastCPUMilliseconds = 0.0
+
+    static func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
 
     /// `time` for two bodies with their samples interleaved.
     static func timeAlternating(samples: Int = 9, _ first: () -> Void, _ second: () -> Void)
@@ -73,7 +87,7 @@ enum TensorBench {
 
     static func emit(_ name: String, _ impl: String, _ t: (median: Double, min: Double, max: Double), extra: [String: Any] = [:]) {
         var fields: [String: Any] = ["area": "tensor", "case": name, "impl": impl, "threads": Parallelism.threads,
-                                     "median_ms": t.median, "min_ms": t.min, "max_ms": t.max]
+                                     "median_ms": t.median, "min_ms": t.min, "max_ms": t.max, "cpu_ms": lastCPUMilliseconds]
         for (k, v) in extra { fields[k] = v }
         let data = try! JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))
@@ -160,6 +174,7 @@ enum TensorBench {
         let k = Tensor.normal([12, 4, 64, 32], generator: g, requiresGrad: true)
         let causal = Tensor.causalMask(64)
         let scores = Tensor.normal([12, 4, 64, 64], generator: g, requiresGrad: true)
+        let bertActivations = Tensor.normal([32, 64, 384], generator: g, requiresGrad: true)
         let cases: [(String, () -> Tensor)] = [
             ("add [12,64,128]", { x + x }),
             ("gelu [12,64,128]", { x.gelu() }),
@@ -170,11 +185,12 @@ enum TensorBench {
             ("softmax only [12,4,64,64]", { scores.softmax() }),
             ("softmax only masked [12,4,64,64]", { scores.softmax(scale: 0.18, mask: causal) }),
             ("permute [12,64,4,32]->[12,4,64,32]", { x.reshaped([12, 64, 4, 32]).permuted([0, 2, 1, 3]) }),
+            ("dropout 0.1 [32,64,384]", { bertActivations.dropout(probability: 0.1) }),
         ]
         for (name, op) in cases {
             emit("\(name) fwd", "tensor", time { _ = noGrad { op() } })
             emit("\(name) fwd+bwd", "tensor", time {
-                for t in [x, w, b, gamma, beta, q, k, scores] { t.grad = nil }
+                for t in [x, w, b, gamma, beta, q, k, scores, bertActivations] { t.grad = nil }
                 op().sum().backward()
             })
         }

@@ -33,4 +33,18 @@ final class FastMathTests: XCTestCase {
         XCTAssertEqual(FastMath.tanh(.infinity), 1, accuracy: 1e-6)
         XCTAssertEqual(FastMath.erf(-.infinity), -1, accuracy: 1e-6)
     }
+
+    func testSquareRoot() {
+        var worst: Float = 0
+        var x: Float = 1e-30
+        while x < 1e30 {
+            worst = max(worst, abs(FastMath.squareRoot(x) - x.squareRoot()) / x.squareRoot())
+            x *= 1.0007
+        }
+        XCTAssertLessThan(worst, 3e-7)
+        XCTAssertEqual(FastMath.squareRoot(0), 0)
+        XCTAssertEqual(FastMath.squareRoot(.infinity), .infinity)
+        XCTAssertTrue(FastMath.squareRoot(-1).isNaN)
+        XCTAssertTrue(FastMath.squareRoot(.nan).isNaN)
+    }
 }

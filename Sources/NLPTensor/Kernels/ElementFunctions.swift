@@ -97,7 +97,7 @@ public enum Functions {
         @inline(__always) public func gradient(_ g: Float, _ x: Float) -> Float { g * GELU.tanhDerivative(x) } }
     public struct Sqrt: Activation { public init() {}
         public static let derivativeUsesOutput = true
-        @inline(__always) public func callAsFunction(_ x: Float) -> Float { x.squareRoot() }
+        @inline(__always) public func callAsFunction(_ x: Float) -> Float { FastMath.squareRoot(x) }
         @inline(__always) public func gradient(_ g: Float, _ y: Float) -> Float { g * 0.5 / y } }
     public struct Square: Activation { public init() {}
         public static let derivativeUsesOutput = false

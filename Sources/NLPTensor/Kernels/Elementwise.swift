@@ -78,23 +78,25 @@ public enum Kernels {
     }
 
     // Row reductions: explicit 8-lane SIMD accumulators (a scalar `s += x[i]` loop cannot be
-    // vectorized without reassociating, which Swift does not allow).
+    // vectorized without reassociating, which Swift does not allow), four of them so that the
+    // adds do not wait on each other's latency.
+
+    @inline(__always)
+    static func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+    }
 
     /// Sum of `x[0..<count]`.
     @inline(__always)
     public static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float {
-        var a0 = SIMD8<Float>(), a1 = SIMD8<Float>()
+        var a0 = SIMD8<Float>(), a1 = a0, a2 = a0, a3 = a0
         var i = 0
-        while i + 16 <= count {
-            a0 += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-            a1 += UnsafeRawPointer(x + i + 8).loadUnaligned(as: SIMD8<Float>.self)
-            i += 16
+        while i + 32 <= count {
+            a0 += load(x + i); a1 += load(x + i + 8); a2 += load(x + i + 16); a3 += load(x + i + 24)
+            i += 32
         }
-        if i + 8 <= count {
-            a0 += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-            i += 8
-        }
-        var s = (a0 + a1).sum()
+        while i + 8 <= count { a0 += load(x + i); i += 8 }
+        var s = ((a0 + a1) + (a2 + a3)).sum()
         while i < count { s += x[i]; i += 1 }
         return s
     }
@@ -102,31 +104,38 @@ public enum Kernels {
     /// Σ (x[i] − c)².
     @inline(__always)
     public static func sumOfSquares(_ x: UnsafePointer<Float>, count: Int, centeredOn c: Float) -> Float {
-        var acc = SIMD8<Float>()
+        var a0 = SIMD8<Float>(), a1 = a0, a2 = a0, a3 = a0
         let vc = SIMD8<Float>(repeating: c)
         var i = 0
-        while i + 8 <= count {
-            let d = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) - vc
-            acc = acc.addingProduct(d, d)
-            i += 8
+        while i + 32 <= count {
+            let d0 = load(x + i) - vc, d1 = load(x + i + 8) - vc, d2 = load(x + i + 16) - vc, d3 = load(x + i + 24) - vc
+            a0 = a0.addingProduct(d0, d0); a1 = a1.addingProduct(d1, d1)
+            a2 = a2.addingProduct(d2, d2); a3 = a3.addingProduct(d3, d3)
+            i += 32
         }
-        var s = acc.sum()
+        while i + 8 <= count { let d = load(x + i) - vc; a0 = a0.addingProduct(d, d); i += 8 }
+        var s = ((a0 + a1) + (a2 + a3)).sum()
         while i < count { let d = x[i] - c; s = s.addingProduct(d, d); i += 1 }
         return s
     }
 
-    /// Largest of `x[0..<count]` (count > 0).
+    /// Largest of `x[0..<count]` (-inf when empty).
     @inline(__always)
     public static func max(_ x: UnsafePointer<Float>, count: Int) -> Float {
-        var acc = SIMD8<Float>(repeating: -.infinity)
+        // Compare-and-blend: `pointwiseMax` is lane by lane (IEEE NaN rules) and 3× slower.
+        var a0 = SIMD8<Float>(repeating: -.infinity), a1 = a0, a2 = a0, a3 = a0
         var i = 0
-        while i + 8 <= count {
-            // A compare-and-blend: `pointwiseMax` is lane by lane (IEEE NaN rules) and 3× slower.
-            let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-            acc.replace(with: v, where: v .> acc)
-            i += 8
+        while i + 32 <= count {
+            let v0 = load(x + i), v1 = load(x + i + 8), v2 = load(x + i + 16), v3 = load(x + i + 24)
+            a0.replace(with: v0, where: v0 .> a0); a1.replace(with: v1, where: v1 .> a1)
+            a2.replace(with: v2, where: v2 .> a2); a3.replace(with: v3, where: v3 .> a3)
+            i += 32
         }
-        var m = acc.max()
+        while i + 8 <= count { let v = load(x + i); a0.replace(with: v, where: v .> a0); i += 8 }
+        a0.replace(with: a1, where: a1 .> a0)
+        a2.replace(with: a3, where: a3 .> a2)
+        a0.replace(with: a2, where: a2 .> a0)
+        var m = a0.max()
         while i < count { m = Swift.max(m, x[i]); i += 1 }
         return m
     }
@@ -134,16 +143,15 @@ public enum Kernels {
     /// Σ a[i]·b[i].
     @inline(__always)
     public static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
-        var a0 = SIMD8<Float>(), a1 = SIMD8<Float>()
+        var a0 = SIMD8<Float>(), a1 = a0, a2 = a0, a3 = a0
         var i = 0
-        while i + 16 <= count {
-            a0 = a0.addingProduct(UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self),
-                                  UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self))
-            a1 = a1.addingProduct(UnsafeRawPointer(a + i + 8).loadUnaligned(as: SIMD8<Float>.self),
-                                  UnsafeRawPointer(b + i + 8).loadUnaligned(as: SIMD8<Float>.self))
-            i += 16
+        while i + 32 <= count {
+            a0 = a0.addingProduct(load(a + i), load(b + i)); a1 = a1.addingProduct(load(a + i + 8), load(b + i + 8))
+            a2 = a2.addingProduct(load(a + i + 16), load(b + i + 16)); a3 = a3.addingProduct(load(a + i + 24), load(b + i + 24))
+            i += 32
         }
-        var s = (a0 + a1).sum()
+        while i + 8 <= count { a0 = a0.addingProduct(load(a + i), load(b + i)); i += 8 }
+        var s = ((a0 + a1) + (a2 + a3)).sum()
         while i < count { s = s.addingProduct(a[i], b[i]); i += 1 }
         return s
     }
@@ -151,15 +159,15 @@ public enum Kernels {
     /// Σ a[i]·b[i]·c[i].
     @inline(__always)
     public static func dot3(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafePointer<Float>, count: Int) -> Float {
-        var acc = SIMD8<Float>()
+        var a0 = SIMD8<Float>(), a1 = a0
         var i = 0
-        while i + 8 <= count {
-            let va = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self)
-            let vb = UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self)
-            acc = acc.addingProduct(va * vb, UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self))
-            i += 8
+        while i + 16 <= count {
+            a0 = a0.addingProduct(load(a + i) * load(b + i), load(c + i))
+            a1 = a1.addingProduct(load(a + i + 8) * load(b + i + 8), load(c + i + 8))
+            i += 16
         }
-        var s = acc.sum()
+        while i + 8 <= count { a0 = a0.addingProduct(load(a + i) * load(b + i), load(c + i)); i += 8 }
+        var s = (a0 + a1).sum()
         while i < count { s = s.addingProduct(a[i] * b[i], c[i]); i += 1 }
         return s
     }

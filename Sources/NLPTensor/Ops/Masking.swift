@@ -27,10 +27,7 @@ extension Tensor {
         guard training && p > 0 else { return self }
         let scale = 1 / (1 - p)
         let mask = Tensor(uninitializedShape: shape)
-        generator.fill(mask.data, count: count) { a, b, c, d in
-            (RandomGenerator.unit(a) < p ? 0 : scale, RandomGenerator.unit(b) < p ? 0 : scale,
-             RandomGenerator.unit(c) < p ? 0 : scale, RandomGenerator.unit(d) < p ? 0 : scale)
-        }
+        generator.fill(mask.data, count: count, ThresholdTransform(probability: p, below: 0, above: scale))
         let out = Tensor(uninitializedShape: shape)
         Kernels.zip(data, mask.data, out.data, count: count, Functions.Multiply())
         if Tensor.isRecording(self) {

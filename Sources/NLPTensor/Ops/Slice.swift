@@ -22,9 +22,19 @@ extension Tensor {
         }
         if Tensor.isRecording(self) {
             out.record("slice", inputs: [self]) { [self] _, g in
-                let gx = zeroFilledGrad(), run = range.count * inner
-                for o in 0..<outer {
-                    Kernels.add(g.data + o * run, into: gx + (o * length + range.lowerBound) * inner, count: run)
+                let run = range.count * inner
+                updateGrad { gx, accumulate in
+                    for o in 0..<outer {
+                        let dst = gx + o * length * inner
+                        if accumulate {
+                            Kernels.add(g.data + o * run, into: dst + range.lowerBound * inner, count: run)
+                        } else {
+                            // A fresh buffer: zeros around the slice, the slice's gradient copied in.
+                            dst.update(repeating: 0, count: range.lowerBound * inner)
+                            (dst + range.lowerBound * inner).update(from: g.data + o * run, count: run)
+                            (dst + range.upperBound * inner).update(repeating: 0, count: (length - range.upperBound) * inner)
+                        }
+                    }
                 }
             }
         }

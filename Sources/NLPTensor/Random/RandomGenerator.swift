@@ -28,21 +28,32 @@ public final class RandomGenerator: @unchecked Sendable {
     public func restore(_ state: State) { self.state = state }
 
     /// Four 32-bit numbers for counter value `counter` under this generator's key (pure function).
+    /// The ten rounds are written out so that a loop over counters has a straight-line body and
+    /// vectorizes across counters.
     @inline(__always)
     static func block(_ counter: UInt64, key: UInt64) -> (UInt32, UInt32, UInt32, UInt32) {
-        var c0 = UInt32(truncatingIfNeeded: counter), c1 = UInt32(truncatingIfNeeded: counter >> 32)
-        var c2: UInt32 = 0, c3: UInt32 = 0
-        var k0 = UInt32(truncatingIfNeeded: key), k1 = UInt32(truncatingIfNeeded: key >> 32)
-        for _ in 0..<10 {
-            let p0 = UInt64(0xD251_1F53) &* UInt64(c0)
-            let p1 = UInt64(0xCD9E_8D57) &* UInt64(c2)
-            let (hi0, lo0) = (UInt32(truncatingIfNeeded: p0 >> 32), UInt32(truncatingIfNeeded: p0))
-            let (hi1, lo1) = (UInt32(truncatingIfNeeded: p1 >> 32), UInt32(truncatingIfNeeded: p1))
-            (c0, c1, c2, c3) = (hi1 ^ c1 ^ k0, lo1, hi0 ^ c3 ^ k1, lo0)
-            k0 &+= 0x9E37_79B9
-            k1 &+= 0xBB67_AE85
-        }
-        return (c0, c1, c2, c3)
+        var c = (UInt32(truncatingIfNeeded: counter), UInt32(truncatingIfNeeded: counter >> 32), UInt32(0), UInt32(0))
+        let k0 = UInt32(truncatingIfNeeded: key), k1 = UInt32(truncatingIfNeeded: key >> 32)
+        round(&c, k0, k1)
+        round(&c, k0 &+ 0x9E37_79B9, k1 &+ 0xBB67_AE85)
+        round(&c, k0 &+ 0x9E37_79B9 &* 2, k1 &+ 0xBB67_AE85 &* 2)
+        round(&c, k0 &+ 0x9E37_79B9 &* 3, k1 &+ 0xBB67_AE85 &* 3)
+        round(&c, k0 &+ 0x9E37_79B9 &* 4, k1 &+ 0xBB67_AE85 &* 4)
+        round(&c, k0 &+ 0x9E37_79B9 &* 5, k1 &+ 0xBB67_AE85 &* 5)
+        round(&c, k0 &+ 0x9E37_79B9 &* 6, k1 &+ 0xBB67_AE85 &* 6)
+        round(&c, k0 &+ 0x9E37_79B9 &* 7, k1 &+ 0xBB67_AE85 &* 7)
+        round(&c, k0 &+ 0x9E37_79B9 &* 8, k1 &+ 0xBB67_AE85 &* 8)
+        round(&c, k0 &+ 0x9E37_79B9 &* 9, k1 &+ 0xBB67_AE85 &* 9)
+        return c
+    }
+
+    /// One Philox-4x32 round with round key (k0, k1).
+    @inline(__always)
+    static func round(_ c: inout (UInt32, UInt32, UInt32, UInt32), _ k0: UInt32, _ k1: UInt32) {
+        let p0 = UInt64(0xD251_1F53) &* UInt64(c.0)
+        let p1 = UInt64(0xCD9E_8D57) &* UInt64(c.2)
+        c = (UInt32(truncatingIfNeeded: p1 >> 32) ^ c.1 ^ k0, UInt32(truncatingIfNeeded: p1),
+             UInt32(truncatingIfNeeded: p0 >> 32) ^ c.3 ^ k1, UInt32(truncatingIfNeeded: p0))
     }
 
     /// Takes the next `blocks` counter values; returns the first.
@@ -104,50 +115,62 @@ public final class RandomGenerator: @unchecked Sendable {
         return p
     }
 
-    /// Writes `count` values, four per counter, computed in parallel chunks of whole counters.
-    /// `transform` maps one counter's four numbers to up to four outputs.
+    /// Writes `count` values, four per counter, computed in parallel chunks of whole counters:
+    /// value i comes from word i % 4 of counter first + i / 4, whatever the chunking.
+    /// `transform` maps one 32-bit word to one value; a struct (not a closure) so the loop over
+    /// counters vectorizes.
     @inline(__always)
-    func fill(_ y: UnsafeMutablePointer<Float>, count: Int,
-              _ transform: @escaping (UInt32, UInt32, UInt32, UInt32) -> (Float, Float, Float, Float)) {
+    func fill<T: RandomTransform>(_ y: UnsafeMutablePointer<Float>, count: Int, _ transform: T) {
         let blocks = (count + 3) / 4
         let first = reserve(blocks: blocks), key = state.seed
+        let whole = count / 4
         Parallelism.forEachChunk(of: blocks, costPerItem: 64) { range in
-            for blockIndex in range {
-                let b = Self.block(first &+ UInt64(blockIndex), key: key)
-                let v = transform(b.0, b.1, b.2, b.3)
-                let base = blockIndex * 4
-                if base + 4 <= count {
-                    y[base] = v.0; y[base + 1] = v.1; y[base + 2] = v.2; y[base + 3] = v.3
-                } else {
-                    let values = [v.0, v.1, v.2, v.3]
-                    for i in 0..<(count - base) { y[base + i] = values[i] }
+            let end = Swift.min(range.upperBound, whole)
+            if range.lowerBound < end {
+                for blockIndex in range.lowerBound..<end {
+                    let b = Self.block(first &+ UInt64(blockIndex), key: key)
+                    let p = y + blockIndex * 4
+                    p[0] = transform(b.0); p[1] = transform(b.1); p[2] = transform(b.2); p[3] = transform(b.3)
                 }
+            }
+            if range.upperBound > whole {
+                // The last, partial counter.
+                let b = Self.block(first &+ UInt64(whole), key: key)
+                let words = [b.0, b.1, b.2, b.3]
+                for i in 0..<(count - whole * 4) { y[whole * 4 + i] = transform(words[i]) }
             }
         }
     }
 
     /// Fills with uniform values in [low, high).
     public func fillUniform(_ y: UnsafeMutablePointer<Float>, count: Int, low: Float = 0, high: Float = 1) {
-        let span = high - low
-        fill(y, count: count) { a, b, c, d in
-            (low + span * Self.unit(a), low + span * Self.unit(b), low + span * Self.unit(c), low + span * Self.unit(d))
-        }
+        fill(y, count: count, UniformTransform(low: low, span: high - low))
     }
 
-    /// Fills with normal values.
+    /// Fills with normal values (Box–Muller on the pairs of words of each counter).
     public func fillNormal(_ y: UnsafeMutablePointer<Float>, count: Int, mean: Float = 0, standardDeviation: Float = 1) {
-        fill(y, count: count) { a, b, c, d in
-            let (z0, z1) = Self.boxMuller(a, b), (z2, z3) = Self.boxMuller(c, d)
-            return (mean + standardDeviation * z0, mean + standardDeviation * z1,
-                    mean + standardDeviation * z2, mean + standardDeviation * z3)
+        let blocks = (count + 3) / 4
+        let first = reserve(blocks: blocks), key = state.seed
+        Parallelism.forEachChunk(of: blocks, costPerItem: 64) { range in
+            for blockIndex in range {
+                let b = Self.block(first &+ UInt64(blockIndex), key: key)
+                let (z0, z1) = Self.boxMuller(b.0, b.1), (z2, z3) = Self.boxMuller(b.2, b.3)
+                let values = (mean + standardDeviation * z0, mean + standardDeviation * z1,
+                              mean + standardDeviation * z2, mean + standardDeviation * z3)
+                let base = blockIndex * 4
+                if base + 4 <= count {
+                    y[base] = values.0; y[base + 1] = values.1; y[base + 2] = values.2; y[base + 3] = values.3
+                } else {
+                    let rest = [values.0, values.1, values.2, values.3]
+                    for i in 0..<(count - base) { y[base + i] = rest[i] }
+                }
+            }
         }
     }
 
     /// Fills with 1 (probability `p`) or 0.
     public func fillBernoulli(_ y: UnsafeMutablePointer<Float>, count: Int, probability p: Float) {
-        fill(y, count: count) { a, b, c, d in
-            (Self.unit(a) < p ? 1 : 0, Self.unit(b) < p ? 1 : 0, Self.unit(c) < p ? 1 : 0, Self.unit(d) < p ? 1 : 0)
-        }
+        fill(y, count: count, ThresholdTransform(probability: p, below: 1, above: 0))
     }
 
     /// One index drawn with probability proportional to `weights` (non-negative, not all zero).
@@ -165,4 +188,21 @@ public final class RandomGenerator: @unchecked Sendable {
         }
         return last   // rounding left target at the very top
     }
+}
+
+/// Maps one random 32-bit word to a value (see `RandomGenerator.fill`).
+public protocol RandomTransform {
+    func callAsFunction(_ word: UInt32) -> Float
+}
+
+/// low + span · u with u uniform in [0, 1).
+struct UniformTransform: RandomTransform {
+    let low: Float, span: Float
+    @inline(__always) func callAsFunction(_ word: UInt32) -> Float { low + span * RandomGenerator.unit(word) }
+}
+
+/// `below` with probability `probability` (u < p), else `above`: Bernoulli draws and dropout masks.
+struct ThresholdTransform: RandomTransform {
+    let probability: Float, below: Float, above: Float
+    @inline(__always) func callAsFunction(_ word: UInt32) -> Float { RandomGenerator.unit(word) < probability ? below : above }
 }

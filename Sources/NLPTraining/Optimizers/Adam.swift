@@ -92,7 +92,8 @@ final class AdamCore {
                     let vi = b2 * v[i] + (1 - b2) * gi * gi
                     m[i] = mi
                     v[i] = vi
-                    theta[i] = th - stepSize * mi / (vi.squareRoot() / rootCorrection + eps)
+                    // FastMath.squareRoot: `Float.squareRoot()` would keep this loop scalar.
+                    theta[i] = th - stepSize * mi / (FastMath.squareRoot(vi) / rootCorrection + eps)
                 }
             }
         }
