@@ -10,6 +10,7 @@ struct NLP: ParsableCommand {
         abstract: "NLPKit: tokenize, segment, train and run language models on the CPU.",
         version: "0.1.0",
         subcommands: [
+            Tokenize.self, Decode.self, TrainTokenizer.self,
             SegmentCommand.self, TrainSegmenterCommand.self, EvalSegmenterCommand.self,
             PretrainCommand.self, FinetuneCommand.self,
         ]

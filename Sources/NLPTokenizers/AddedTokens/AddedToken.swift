@@ -60,6 +60,8 @@ struct AddedTokenMatcher: Sendable {
     private let groups: [Range<Int>]
     /// Bit b set if some pattern starts with byte b (a quick test before looking at the groups).
     private let firstBytes: (UInt64, UInt64, UInt64, UInt64)
+    /// The first byte when all patterns share it (then memchr finds the candidates).
+    private let onlyFirstByte: Int32
     let isEmpty: Bool
 
     init(_ list: [(text: String, id: Int, token: AddedToken)]) {
@@ -81,6 +83,7 @@ struct AddedTokenMatcher: Sendable {
         self.groups = groups
         firstBytes = (mask[0], mask[1], mask[2], mask[3])
         isEmpty = all.isEmpty
+        onlyFirstByte = !all.isEmpty && all.allSatisfy({ $0.bytes[0] == all[0].bytes[0] }) ? Int32(all[0].bytes[0]) : -1
     }
 
     @inline(__always)
@@ -103,7 +106,13 @@ struct AddedTokenMatcher: Sendable {
         var previousEnd = 0
         let table = UnicodeClassTable.shared
         while i < n {
-            if !mayStart(p[i]) { i += 1; continue }
+            if onlyFirstByte >= 0 {
+                guard let q = memchr(p + i, onlyFirstByte, n - i) else { return }
+                i = p.distance(to: q.assumingMemoryBound(to: UInt8.self))
+            } else if !mayStart(p[i]) {
+                i += 1
+                continue
+            }
             var hit = -1
             for k in groups[Int(p[i])] {
                 let count = patterns[k].bytes.count

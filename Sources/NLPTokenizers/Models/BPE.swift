@@ -3,7 +3,7 @@
 /// prefix and end-of-word suffix on the initial symbols, byte fallback (`<0x41>` tokens) and an
 /// unknown token (fused or not) for characters outside the vocabulary, `ignoreMerges` (a word that
 /// is itself a token is taken whole) and merge dropout. Results are cached per thread.
-public final class BPE: TokenizerModel, @unchecked Sendable {
+public final class BPE: BuiltInModel, @unchecked Sendable {
     let vocab: Vocabulary
     let merges: MergeTable
     /// The merges in rank order, as token ids (for saving).
@@ -128,19 +128,27 @@ public final class BPE: TokenizerModel, @unchecked Sendable {
         mergeList.map { (vocab.token(for: Int($0.0)) ?? "", vocab.token(for: Int($0.1)) ?? "") }
     }
 
-    public func tokenize(_ word: UnsafeBufferPointer<UInt8>, byteLevel: Bool, into tokens: inout [ModelToken]) {
+    func tokenize(_ word: UnsafeBufferPointer<UInt8>, byteLevel: Bool, into tokens: TokenBuffer) {
         guard word.count > 0 else { return }
-        let workspace = Workspace.current
-        if ignoreMerges, let id = wholeWordID(word, byteLevel: byteLevel, workspace.bpe) {
+        let scratch = tokens.bpeScratch
+        if ignoreMerges, let id = wholeWordID(word, byteLevel: byteLevel, scratch) {
             tokens.append(ModelToken(id: id, start: 0, end: Int32(word.count)))
             return
         }
-        let useCache = dropout == nil && word.count <= BPE.cacheableLength
-        let cache = useCache ? workspace.cache(for: self) : nil
-        if let cache, cache.lookup(word, byteLevel: byteLevel, into: &tokens) { return }
+        var cache: BPECache?
+        if dropout == nil && word.count <= BPE.cacheableLength {
+            if tokens.cacheModel === self {
+                cache = tokens.cache
+            } else {
+                cache = Workspace.current.cache(for: self)
+                tokens.cacheModel = self
+                tokens.cache = cache
+            }
+        }
+        if let cache, cache.lookup(word, byteLevel: byteLevel, into: tokens) { return }
         let first = tokens.count
-        merge(word, byteLevel: byteLevel, scratch: workspace.bpe, into: &tokens)
-        cache?.store(word, byteLevel: byteLevel, tokens: tokens[first...])
+        merge(word, byteLevel: byteLevel, scratch: scratch, into: tokens)
+        cache?.store(word, byteLevel: byteLevel, tokens: UnsafeBufferPointer(start: tokens.base + first, count: tokens.count - first))
     }
 
     /// ignore_merges: the id of the whole word if it is in the vocabulary.
@@ -168,7 +176,7 @@ public final class BPE: TokenizerModel, @unchecked Sendable {
 
     /// HF's `merge_word`: the initial symbols, then the merges.
     private func merge(_ word: UnsafeBufferPointer<UInt8>, byteLevel: Bool, scratch s: BPEScratch,
-                       into tokens: inout [ModelToken]) {
+                       into tokens: TokenBuffer) {
         s.reset()
         let p = word.baseAddress!, n = word.count
         var unknownLength: Int32 = 0, hasUnknown = false
@@ -223,59 +231,61 @@ public final class BPE: TokenizerModel, @unchecked Sendable {
         }
         if hasUnknown { s.add(unknownID, unknownLength) }
         if s.count > 1 {
-            if dropout == nil && s.count <= 48 { mergeByScanning(s) } else { mergeWithHeap(s) }
+            if dropout == nil && s.count <= 12 { mergeByScanning(s) } else { mergeWithHeap(s) }
         }
         // Offsets are the running sums of the symbol lengths, as HF computes them.
+        let ids = s.ids, lengths = s.lengths, next = s.next
         var offset: Int32 = 0
         var k = s.count > 0 ? 0 : -1
         while k >= 0 {
-            let end = offset + s.lengths[k]
-            tokens.append(ModelToken(id: s.ids[k], start: offset, end: end))
+            let end = offset + lengths[k]
+            tokens.append(ModelToken(id: ids[k], start: offset, end: end))
             offset = end
-            k = Int(s.next[k])
+            k = Int(next[k])
         }
     }
 
     /// Small words: find the lowest-ranked adjacent pair by scanning, merge, repeat.
     private func mergeByScanning(_ s: BPEScratch) {
         let count = s.count
-        s.ranks.removeAll(keepingCapacity: true)
-        s.results.removeAll(keepingCapacity: true)
+        let ids = s.ids, lengths = s.lengths, previous = s.previous, next = s.next
+        let ranks = s.ranks, results = s.results
         for k in 0..<count {
             if k + 1 < count {
-                let m = merges.find(s.ids[k], s.ids[k + 1])
-                s.ranks.append(m.rank < 0 ? Int32.max : m.rank)
-                s.results.append(m.result)
+                let m = merges.find(ids[k], ids[k + 1])
+                ranks[k] = m.rank < 0 ? Int32.max : m.rank
+                results[k] = m.result
             } else {
-                s.ranks.append(Int32.max)
-                s.results.append(-1)
+                ranks[k] = Int32.max
+                results[k] = -1
             }
         }
         while true {
             var best = Int32.max, at = -1
             var k = 0
             while k >= 0 {
-                if s.ranks[k] < best { best = s.ranks[k]; at = k }
-                k = Int(s.next[k])
+                if ranks[k] < best { best = ranks[k]; at = k }
+                k = Int(next[k])
             }
             if at < 0 { return }
-            let right = Int(s.next[at])
-            s.ids[at] = s.results[at]
-            s.lengths[at] += s.lengths[right]
-            s.next[at] = s.next[right]
-            if s.next[at] >= 0 { s.previous[Int(s.next[at])] = Int32(at) }
-            if s.next[at] >= 0 {
-                let m = merges.find(s.ids[at], s.ids[Int(s.next[at])])
-                s.ranks[at] = m.rank < 0 ? Int32.max : m.rank
-                s.results[at] = m.result
+            let right = Int(next[at])
+            ids[at] = results[at]
+            lengths[at] += lengths[right]
+            next[at] = next[right]
+            let after = Int(next[at])
+            if after >= 0 {
+                previous[after] = Int32(at)
+                let m = merges.find(ids[at], ids[after])
+                ranks[at] = m.rank < 0 ? Int32.max : m.rank
+                results[at] = m.result
             } else {
-                s.ranks[at] = Int32.max
+                ranks[at] = Int32.max
             }
-            let left = Int(s.previous[at])
+            let left = Int(previous[at])
             if left >= 0 {
-                let m = merges.find(s.ids[left], s.ids[at])
-                s.ranks[left] = m.rank < 0 ? Int32.max : m.rank
-                s.results[left] = m.result
+                let m = merges.find(ids[left], ids[at])
+                ranks[left] = m.rank < 0 ? Int32.max : m.rank
+                results[left] = m.result
             }
         }
     }
@@ -283,100 +293,129 @@ public final class BPE: TokenizerModel, @unchecked Sendable {
     /// Long words (and dropout): HF's priority queue of candidate merges, lowest (rank, position)
     /// first; stale entries are skipped when popped.
     private func mergeWithHeap(_ s: BPEScratch) {
+        let ids = s.ids, lengths = s.lengths, previous = s.previous, next = s.next, alive = s.alive
         var heap = BPEHeap(keys: s.heapKeys, results: s.heapResults)
-        s.heapKeys = []
-        s.heapResults = []
-        heap.removeAll()
         for k in 0..<(s.count - 1) {
-            let m = merges.find(s.ids[k], s.ids[k + 1])
+            let m = merges.find(ids[k], ids[k + 1])
             if m.rank >= 0 { heap.push(rank: m.rank, position: Int32(k), result: m.result) }
         }
         var skipped: [(UInt64, Int32)] = []
-        while let (key, result) = heap.pop() {
+        while heap.count > 0 {
+            let (key, result) = heap.pop()
             if let d = dropout, Double.random(in: 0..<1) < d {
                 skipped.append((key, result))
                 continue
             }
-            for (k, r) in skipped { heap.push(key: k, result: r) }
-            skipped.removeAll()
+            if !skipped.isEmpty {
+                for (k, r) in skipped { heap.push(key: k, result: r) }
+                skipped.removeAll()
+            }
             let at = Int(UInt32(truncatingIfNeeded: key))
-            if !s.alive[at] { continue }
-            let right = Int(s.next[at])
+            if !alive[at] { continue }
+            let right = Int(next[at])
             if right < 0 { continue }
-            let current = merges.find(s.ids[at], s.ids[right])
+            let current = merges.find(ids[at], ids[right])
             if current.rank < 0 || current.result != result { continue }
-            s.ids[at] = result
-            s.lengths[at] += s.lengths[right]
-            s.alive[right] = false
-            s.next[at] = s.next[right]
-            if s.next[at] >= 0 { s.previous[Int(s.next[at])] = Int32(at) }
-            let left = Int(s.previous[at])
+            ids[at] = result
+            lengths[at] += lengths[right]
+            alive[right] = false
+            next[at] = next[right]
+            let after = Int(next[at])
+            if after >= 0 { previous[after] = Int32(at) }
+            let left = Int(previous[at])
             if left >= 0 {
-                let m = merges.find(s.ids[left], s.ids[at])
+                let m = merges.find(ids[left], ids[at])
                 if m.rank >= 0 { heap.push(rank: m.rank, position: Int32(left), result: m.result) }
             }
-            if s.next[at] >= 0 {
-                let m = merges.find(s.ids[at], s.ids[Int(s.next[at])])
+            if after >= 0 {
+                let m = merges.find(ids[at], ids[after])
                 if m.rank >= 0 { heap.push(rank: m.rank, position: Int32(at), result: m.result) }
             }
         }
-        s.heapKeys = heap.keys
-        s.heapResults = heap.results
     }
 }
 
-/// The symbols of the word being merged (a linked list over arrays), reused between words.
+/// The symbols of the word being merged (a linked list over raw arrays), reused between words.
 final class BPEScratch {
-    var ids: [Int32] = []
-    var lengths: [Int32] = []
-    var previous: [Int32] = []
-    var next: [Int32] = []
-    var alive: [Bool] = []
-    var ranks: [Int32] = []
-    var results: [Int32] = []
-    var heapKeys: [UInt64] = []
-    var heapResults: [Int32] = []
+    private(set) var capacity = 0
+    private(set) var ids = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+    private(set) var lengths = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+    private(set) var previous = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+    private(set) var next = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+    private(set) var alive = UnsafeMutablePointer<Bool>.allocate(capacity: 1)
+    private(set) var ranks = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+    private(set) var results = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+    /// The heap holds at most 3 entries per symbol (its initial pair, two per merge).
+    private(set) var heapKeys = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
+    private(set) var heapResults = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
     var key: [UInt8] = []
-    var count: Int { ids.count }
+    private(set) var count = 0
 
-    func reset() {
-        ids.removeAll(keepingCapacity: true)
-        lengths.removeAll(keepingCapacity: true)
-        previous.removeAll(keepingCapacity: true)
-        next.removeAll(keepingCapacity: true)
-        alive.removeAll(keepingCapacity: true)
+    init() { grow(256) }
+
+    deinit { free() }
+
+    private func free() {
+        ids.deallocate(); lengths.deallocate(); previous.deallocate(); next.deallocate(); alive.deallocate()
+        ranks.deallocate(); results.deallocate(); heapKeys.deallocate(); heapResults.deallocate()
     }
+
+    private func grow(_ c: Int) {
+        let old = (ids, lengths, previous, next, alive, count)
+        let newIDs = UnsafeMutablePointer<Int32>.allocate(capacity: c)
+        let newLengths = UnsafeMutablePointer<Int32>.allocate(capacity: c)
+        let newPrevious = UnsafeMutablePointer<Int32>.allocate(capacity: c)
+        let newNext = UnsafeMutablePointer<Int32>.allocate(capacity: c)
+        let newAlive = UnsafeMutablePointer<Bool>.allocate(capacity: c)
+        if capacity > 0 {
+            newIDs.update(from: old.0, count: old.5); newLengths.update(from: old.1, count: old.5)
+            newPrevious.update(from: old.2, count: old.5); newNext.update(from: old.3, count: old.5)
+            newAlive.update(from: old.4, count: old.5)
+        }
+        free()
+        ids = newIDs; lengths = newLengths; previous = newPrevious; next = newNext; alive = newAlive
+        ranks = .allocate(capacity: c); results = .allocate(capacity: c)
+        heapKeys = .allocate(capacity: 3 * c + 4); heapResults = .allocate(capacity: 3 * c + 4)
+        capacity = c
+    }
+
+    func reset() { count = 0 }
 
     @inline(__always)
     func add(_ id: Int32, _ length: Int32) {
-        let k = Int32(ids.count)
-        if k > 0 { next[Int(k) - 1] = k }
-        ids.append(id)
-        lengths.append(length)
-        previous.append(k - 1)
-        next.append(-1)
-        alive.append(true)
+        if count == capacity { grow(capacity * 2) }
+        let k = Int32(count)
+        if k > 0 { next[count - 1] = k }
+        ids[count] = id
+        lengths[count] = length
+        previous[count] = k - 1
+        next[count] = -1
+        alive[count] = true
+        count += 1
     }
 }
 
-/// A binary min-heap of (rank << 32 | position) keys with the merge's result id alongside.
+/// A binary min-heap of (rank << 32 | position) keys with the merge's result id alongside, over the
+/// scratch's raw arrays (sized for the word).
 struct BPEHeap {
-    var keys: [UInt64]
-    var results: [Int32]
+    let keys: UnsafeMutablePointer<UInt64>
+    let results: UnsafeMutablePointer<Int32>
+    private(set) var count = 0
 
-    mutating func removeAll() {
-        keys.removeAll(keepingCapacity: true)
-        results.removeAll(keepingCapacity: true)
+    init(keys: UnsafeMutablePointer<UInt64>, results: UnsafeMutablePointer<Int32>) {
+        self.keys = keys
+        self.results = results
     }
 
+    @inline(__always)
     mutating func push(rank: Int32, position: Int32, result: Int32) {
         push(key: UInt64(UInt32(bitPattern: rank)) << 32 | UInt64(UInt32(bitPattern: position)), result: result)
     }
 
+    @inline(__always)
     mutating func push(key: UInt64, result: Int32) {
-        keys.append(key)
-        results.append(result)
-        var i = keys.count - 1
+        var i = count
+        count += 1
         while i > 0 {
             let parent = (i - 1) >> 1
             if keys[parent] <= key { break }
@@ -388,12 +427,13 @@ struct BPEHeap {
         results[i] = result
     }
 
-    mutating func pop() -> (UInt64, Int32)? {
-        guard let top = keys.first else { return nil }
-        let topResult = results[0]
-        let lastKey = keys.removeLast(), lastResult = results.removeLast()
-        let n = keys.count
+    @inline(__always)
+    mutating func pop() -> (UInt64, Int32) {
+        let top = keys[0], topResult = results[0]
+        count -= 1
+        let n = count
         if n > 0 {
+            let lastKey = keys[n], lastResult = results[n]
             var i = 0
             while true {
                 let l = 2 * i + 1
@@ -412,43 +452,105 @@ struct BPEHeap {
     }
 }
 
-/// One thread's cache of BPE results for one model: word bytes → tokens. Cleared when full.
+/// One thread's cache of BPE results for one model: word bytes → tokens, in raw memory (looked up
+/// per word, so no reference counting on the way). Cleared when full.
 final class BPECache {
     weak var owner: BPE?
-    private var plain = ByteStringTable(capacity: 1024)
-    private var byteLevel = ByteStringTable(capacity: 1024)
-    private var tokenIDs: [Int32] = []
-    private var tokenEnds: [Int32] = []
-    private var entryStarts: [Int32] = [0]
     static let capacity = 50_000
+    private static let slotCount = 1 << 17
+    private struct Slot { var hash: UInt64; var entry: Int32 }
+    private let slots: UnsafeMutablePointer<Slot>
+    private let keys = GrowableBuffer<UInt8>(capacity: 1 << 16)
+    private let keyStarts = GrowableBuffer<Int32>(capacity: 1 << 12)
+    private let tokenStarts = GrowableBuffer<Int32>(capacity: 1 << 12)
+    private let ids = GrowableBuffer<Int32>(capacity: 1 << 14)
+    private let ends = GrowableBuffer<Int32>(capacity: 1 << 14)
+    private var entries = 0
 
-    init(owner: BPE) { self.owner = owner }
-
-    func lookup(_ word: UnsafeBufferPointer<UInt8>, byteLevel isByteLevel: Bool, into tokens: inout [ModelToken]) -> Bool {
-        let entry = (isByteLevel ? byteLevel : plain).find(word.baseAddress!, word.count)
-        if entry < 0 { return false }
-        var start: Int32 = 0
-        for k in Int(entryStarts[Int(entry)])..<Int(entryStarts[Int(entry) + 1]) {
-            tokens.append(ModelToken(id: tokenIDs[k], start: start, end: tokenEnds[k]))
-            start = tokenEnds[k]
-        }
-        return true
+    init(owner: BPE) {
+        self.owner = owner
+        slots = .allocate(capacity: BPECache.slotCount)
+        clear()
     }
 
-    func store(_ word: UnsafeBufferPointer<UInt8>, byteLevel isByteLevel: Bool, tokens: ArraySlice<ModelToken>) {
+    deinit { slots.deallocate() }
+
+    private func clear() {
+        slots.initialize(repeating: Slot(hash: 0, entry: -1), count: BPECache.slotCount)
+        keys.count = 0
+        keyStarts.count = 0
+        keyStarts.reserve(1); keyStarts.base[0] = 0; keyStarts.count = 1
+        tokenStarts.count = 0
+        tokenStarts.reserve(1); tokenStarts.base[0] = 0; tokenStarts.count = 1
+        ids.count = 0
+        ends.count = 0
+        entries = 0
+    }
+
+    @inline(__always)
+    private static func hash(_ word: UnsafeBufferPointer<UInt8>, _ byteLevel: Bool) -> UInt64 {
+        ByteStringTable.word(word.baseAddress!, word.count).hash ^ (byteLevel ? 0x5555_5555_5555_5555 : 0)
+    }
+
+    func lookup(_ word: UnsafeBufferPointer<UInt8>, byteLevel isByteLevel: Bool, into tokens: TokenBuffer) -> Bool {
+        let h = BPECache.hash(word, isByteLevel)
+        let mask = BPECache.slotCount - 1
+        var s = Int(truncatingIfNeeded: h) & mask
+        let keyBase = keys.base, starts = keyStarts.base
+        while true {
+            let slot = slots[s]
+            if slot.entry < 0 { return false }
+            if slot.hash == h {
+                let e = Int(slot.entry)
+                let a = Int(starts[e]), b = Int(starts[e + 1])
+                if b - a == word.count && memcmp(keyBase + a, word.baseAddress!, word.count) == 0 {
+                    let t0 = Int(tokenStarts.base[e]), t1 = Int(tokenStarts.base[e + 1])
+                    let idBase = ids.base, endBase = ends.base
+                    var start: Int32 = 0
+                    for k in t0..<t1 {
+                        tokens.append(ModelToken(id: idBase[k], start: start, end: endBase[k]))
+                        start = endBase[k]
+                    }
+                    return true
+                }
+            }
+            s = (s + 1) & mask
+        }
+    }
+
+    func store(_ word: UnsafeBufferPointer<UInt8>, byteLevel isByteLevel: Bool, tokens: UnsafeBufferPointer<ModelToken>) {
         // Only results whose offsets are contiguous can be replayed from ends alone.
         var expected: Int32 = 0
         for t in tokens { if t.start != expected { return }; expected = t.end }
-        if plain.count + byteLevel.count >= BPECache.capacity {
-            plain = ByteStringTable(capacity: 1024)
-            byteLevel = ByteStringTable(capacity: 1024)
-            tokenIDs.removeAll(keepingCapacity: true)
-            tokenEnds.removeAll(keepingCapacity: true)
-            entryStarts = [0]
+        if entries >= BPECache.capacity { clear() }
+        let h = BPECache.hash(word, isByteLevel)
+        let mask = BPECache.slotCount - 1
+        var s = Int(truncatingIfNeeded: h) & mask
+        while slots[s].entry >= 0 { s = (s + 1) & mask }
+        keys.reserve(word.count)
+        (keys.base + keys.count).update(from: word.baseAddress!, count: word.count)
+        keys.count += word.count
+        keyStarts.reserve(1)
+        keyStarts.base[keyStarts.count] = Int32(keys.count)
+        keyStarts.count += 1
+        ids.reserve(tokens.count)
+        ends.reserve(tokens.count)
+        for t in tokens {
+            ids.base[ids.count] = t.id
+            ends.base[ends.count] = t.end
+            ids.count += 1
+            ends.count += 1
         }
-        for t in tokens { tokenIDs.append(t.id); tokenEnds.append(t.end) }
-        let entry = Int32(entryStarts.count - 1)
-        entryStarts.append(Int32(tokenIDs.count))
-        if isByteLevel { byteLevel.insert(word, entry) } else { plain.insert(word, entry) }
+        tokenStarts.reserve(1)
+        tokenStarts.base[tokenStarts.count] = Int32(ids.count)
+        tokenStarts.count += 1
+        slots[s] = Slot(hash: h, entry: Int32(entries))
+        entries += 1
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,18 +1,27 @@
 /// A hash table from byte strings to Int32 values, looked up straight from a byte slice (no String is
-/// made): vocabularies keyed by token text. Keys live in one contiguous arena; open addressing with
-/// linear probing over a power-of-two slot array that stores each key's hash beside its index.
+/// made): vocabularies keyed by token text. Open addressing over 16-byte slots that hold the key's
+/// first bytes: a key of up to 7 bytes is compared inside its slot (one cache line per look-up);
+/// longer keys are checked against the key arena.
 ///
 /// The storage is raw memory owned by a class (copied on write), and the struct holds the pointers,
 /// so a look-up touches no reference count.
 struct ByteStringTable: @unchecked Sendable {
+    struct Slot {
+        /// Short keys: the bytes, zero padded, with the length in the top byte. Long keys: the first
+        /// 8 bytes.
+        var word: UInt64
+        var value: Int32
+        /// 0 = empty; else key index + 1, with bit 31 set for keys longer than 7 bytes.
+        var entry: UInt32
+    }
+    private static let longBit: UInt32 = 1 << 31
+
     private final class Owner {
         var arena: UnsafeMutablePointer<UInt8>
         var arenaCapacity: Int
         var keyStarts: UnsafeMutablePointer<Int32>
-        var values: UnsafeMutablePointer<Int32>
         var entryCapacity: Int
-        var slots: UnsafeMutablePointer<Int32>      // key index + 1, 0 = empty
-        var tags: UnsafeMutablePointer<UInt32>
+        var slots: UnsafeMutablePointer<Slot>
         var slotCount: Int
 
         init(entries: Int, arenaBytes: Int, slots slotCount: Int) {
@@ -21,35 +30,28 @@ struct ByteStringTable: @unchecked Sendable {
             entryCapacity = max(16, entries)
             keyStarts = .allocate(capacity: entryCapacity + 1)
             keyStarts[0] = 0
-            values = .allocate(capacity: entryCapacity)
             self.slotCount = slotCount
             slots = .allocate(capacity: slotCount)
-            slots.initialize(repeating: 0, count: slotCount)
-            tags = .allocate(capacity: slotCount)
-            tags.initialize(repeating: 0, count: slotCount)
+            slots.initialize(repeating: Slot(word: 0, value: 0, entry: 0), count: slotCount)
         }
 
         func copy(count: Int, arenaCount: Int) -> Owner {
             let o = Owner(entries: entryCapacity, arenaBytes: arenaCapacity, slots: slotCount)
             o.arena.update(from: arena, count: arenaCount)
             o.keyStarts.update(from: keyStarts, count: count + 1)
-            o.values.update(from: values, count: count)
             o.slots.update(from: slots, count: slotCount)
-            o.tags.update(from: tags, count: slotCount)
             return o
         }
 
         deinit {
-            arena.deallocate(); keyStarts.deallocate(); values.deallocate(); slots.deallocate(); tags.deallocate()
+            arena.deallocate(); keyStarts.deallocate(); slots.deallocate()
         }
     }
 
     private var owner: Owner
     private var arena: UnsafeMutablePointer<UInt8>
     private var keyStarts: UnsafeMutablePointer<Int32>
-    private var values: UnsafeMutablePointer<Int32>
-    private var slots: UnsafeMutablePointer<Int32>
-    private var tags: UnsafeMutablePointer<UInt32>
+    private var slots: UnsafeMutablePointer<Slot>
     private var mask: Int
     private var arenaCount = 0
     private(set) var count = 0
@@ -60,49 +62,63 @@ struct ByteStringTable: @unchecked Sendable {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
         owner = Owner(entries: capacity, arenaBytes: capacity * 8, slots: size)
-        arena = owner.arena; keyStarts = owner.keyStarts; values = owner.values
-        slots = owner.slots; tags = owner.tags
+        arena = owner.arena; keyStarts = owner.keyStarts; slots = owner.slots
         mask = size - 1
     }
 
     private mutating func refreshPointers() {
-        arena = owner.arena; keyStarts = owner.keyStarts; values = owner.values
-        slots = owner.slots; tags = owner.tags
+        arena = owner.arena; keyStarts = owner.keyStarts; slots = owner.slots
         mask = owner.slotCount - 1
     }
 
+    /// The slot word of a key and its hash.
     @inline(__always)
-    static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
+    static func word(_ p: UnsafePointer<UInt8>, _ n: Int) -> (word: UInt64, hash: UInt64) {
+        if n < 8 {
+            var w = UInt64(n) << 56
+            var shift: UInt64 = 0
+            for i in 0..<n { w |= UInt64(p[i]) << shift; shift += 8 }
+            var h = w &* 0x9E37_79B9_7F4A_7C15
+            h ^= h >> 31
+            return (w, h &* 0xBF58_476D_1CE4_E5B9)
+        }
+        let raw = UnsafeRawPointer(p)
+        let first = raw.loadUnaligned(as: UInt64.self)
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(n)
         var i = 0
-        let raw = UnsafeRawPointer(p)
         while i + 8 <= n {
             h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
             h ^= h >> 29
             i += 8
         }
         if i < n {
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < n { tail |= UInt64(p[i]) << shift; shift += 8; i += 1 }
-            h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
+            // The last 8 bytes (overlapping the previous chunk): no byte-by-byte tail.
+            h = (h ^ raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) &* 0x94D0_49BB_1331_11EB
         }
         h ^= h >> 31
-        return h &* 0xBF58_476D_1CE4_E5B9
+        return (first, h &* 0xBF58_476D_1CE4_E5B9)
     }
 
     /// The value of a key, or -1.
     @inline(__always)
     func find(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int32 {
-        let h = ByteStringTable.hash(p, n)
-        let tag = UInt32(truncatingIfNeeded: h >> 32)
+        let (w, h) = ByteStringTable.word(p, n)
         var s = Int(truncatingIfNeeded: h) & mask
+        if n < 8 {
+            while true {
+                let slot = slots[s]
+                if slot.entry == 0 { return -1 }
+                if slot.word == w && slot.entry & ByteStringTable.longBit == 0 { return slot.value }
+                s = (s + 1) & mask
+            }
+        }
         while true {
-            let k = Int(slots[s])
-            if k == 0 { return -1 }
-            if tags[s] == tag {
-                let start = Int(keyStarts[k - 1]), end = Int(keyStarts[k])
-                if end - start == n && (n == 0 || memcmp(arena + start, p, n) == 0) { return values[k - 1] }
+            let slot = slots[s]
+            if slot.entry == 0 { return -1 }
+            if slot.word == w && slot.entry & ByteStringTable.longBit != 0 {
+                let k = Int(slot.entry & ~ByteStringTable.longBit) - 1
+                let start = Int(keyStarts[k]), end = Int(keyStarts[k + 1])
+                if end - start == n && memcmp(arena + start, p, n) == 0 { return slot.value }
             }
             s = (s + 1) & mask
         }
@@ -132,16 +148,17 @@ struct ByteStringTable: @unchecked Sendable {
         let n = key.count
         withUnsafeMutablePointer(to: &empty) { emptyPointer in
             let p = key.baseAddress ?? UnsafePointer(emptyPointer)
-            let h = ByteStringTable.hash(p, n)
-            let tag = UInt32(truncatingIfNeeded: h >> 32)
+            let (w, h) = ByteStringTable.word(p, n)
+            let long = n >= 8
             var s = Int(truncatingIfNeeded: h) & mask
             while true {
-                let k = Int(slots[s])
-                if k == 0 { break }
-                if tags[s] == tag {
-                    let start = Int(keyStarts[k - 1]), end = Int(keyStarts[k])
+                let slot = slots[s]
+                if slot.entry == 0 { break }
+                if slot.word == w && (slot.entry & ByteStringTable.longBit != 0) == long {
+                    let k = Int(slot.entry & ~ByteStringTable.longBit) - 1
+                    let start = Int(keyStarts[k]), end = Int(keyStarts[k + 1])
                     if end - start == n && (n == 0 || memcmp(arena + start, p, n) == 0) {
-                        values[k - 1] = value
+                        slots[s].value = value
                         return
                     }
                 }
@@ -151,10 +168,8 @@ struct ByteStringTable: @unchecked Sendable {
                 let capacity = owner.entryCapacity * 2
                 let starts = UnsafeMutablePointer<Int32>.allocate(capacity: capacity + 1)
                 starts.update(from: keyStarts, count: count + 1)
-                let vals = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
-                vals.update(from: values, count: count)
-                owner.keyStarts.deallocate(); owner.values.deallocate()
-                owner.keyStarts = starts; owner.values = vals; owner.entryCapacity = capacity
+                owner.keyStarts.deallocate()
+                owner.keyStarts = starts; owner.entryCapacity = capacity
                 refreshPointers()
             }
             if arenaCount + n > owner.arenaCapacity {
@@ -169,10 +184,8 @@ struct ByteStringTable: @unchecked Sendable {
             if n > 0 { (arena + arenaCount).update(from: p, count: n) }
             arenaCount += n
             keyStarts[count + 1] = Int32(arenaCount)
-            values[count] = value
             count += 1
-            slots[s] = Int32(count)
-            tags[s] = tag
+            slots[s] = Slot(word: w, value: value, entry: UInt32(count) | (long ? ByteStringTable.longBit : 0))
             maxKeyLength = max(maxKeyLength, n)
         }
     }
@@ -187,54 +200,46 @@ struct ByteStringTable: @unchecked Sendable {
         UnsafeBufferPointer(start: arena + Int(keyStarts[k]), count: Int(keyStarts[k + 1] - keyStarts[k]))
     }
 
-    func value(at k: Int) -> Int32 { values[k] }
-
-    mutating func setValue(at k: Int, _ value: Int32) {
-        if !isKnownUniquelyReferenced(&owner) {
-            owner = owner.copy(count: count, arenaCount: arenaCount)
-            refreshPointers()
-        }
-        values[k] = value
-    }
-
     private mutating func grow() {
         let size = (mask + 1) * 2
-        let newSlots = UnsafeMutablePointer<Int32>.allocate(capacity: size)
-        newSlots.initialize(repeating: 0, count: size)
-        let newTags = UnsafeMutablePointer<UInt32>.allocate(capacity: size)
-        newTags.initialize(repeating: 0, count: size)
+        let newSlots = UnsafeMutablePointer<Slot>.allocate(capacity: size)
+        newSlots.initialize(repeating: Slot(word: 0, value: 0, entry: 0), count: size)
         let newMask = size - 1
-        for k in 0..<count {
+        for old in 0...mask {
+            let slot = slots[old]
+            if slot.entry == 0 { continue }
+            let k = Int(slot.entry & ~ByteStringTable.longBit) - 1
             let start = Int(keyStarts[k]), end = Int(keyStarts[k + 1])
-            let h = ByteStringTable.hash(arena + start, end - start)
+            let (_, h) = ByteStringTable.word(arena + start, end - start)
             var s = Int(truncatingIfNeeded: h) & newMask
-            while newSlots[s] != 0 { s = (s + 1) & newMask }
-            newSlots[s] = Int32(k + 1)
-            newTags[s] = UInt32(truncatingIfNeeded: h >> 32)
+            while newSlots[s].entry != 0 { s = (s + 1) & newMask }
+            newSlots[s] = slot
         }
-        owner.slots.deallocate(); owner.tags.deallocate()
-        owner.slots = newSlots; owner.tags = newTags; owner.slotCount = size
+        owner.slots.deallocate()
+        owner.slots = newSlots; owner.slotCount = size
         refreshPointers()
     }
 }
 
 /// A hash table from pairs of token ids to a merge (its rank and the id it makes), for BPE. Built
-/// once; raw storage owned by a class, pointers in the struct (no reference counting on look-up).
+/// once; 16-byte slots (key, rank, result: one cache line per look-up), raw storage owned by a
+/// class, pointers in the struct (no reference counting on look-up).
 struct MergeTable: @unchecked Sendable {
+    struct Slot {
+        var key: UInt64
+        var rank: Int32
+        var result: Int32
+    }
     private final class Owner {
-        let keys: UnsafeMutablePointer<UInt64>
-        let entries: UnsafeMutablePointer<(rank: Int32, result: Int32)>
+        let slots: UnsafeMutablePointer<Slot>
         init(size: Int) {
-            keys = .allocate(capacity: size)
-            keys.initialize(repeating: MergeTable.emptyKey, count: size)
-            entries = .allocate(capacity: size)
-            entries.initialize(repeating: (0, 0), count: size)
+            slots = .allocate(capacity: size)
+            slots.initialize(repeating: Slot(key: MergeTable.emptyKey, rank: 0, result: 0), count: size)
         }
-        deinit { keys.deallocate(); entries.deallocate() }
+        deinit { slots.deallocate() }
     }
     private let owner: Owner
-    private let keys: UnsafeMutablePointer<UInt64>
-    private let entries: UnsafeMutablePointer<(rank: Int32, result: Int32)>
+    private let slots: UnsafeMutablePointer<Slot>
     private let mask: Int
     fileprivate static let emptyKey = UInt64.max
     private(set) var count = 0
@@ -243,8 +248,7 @@ struct MergeTable: @unchecked Sendable {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
         owner = Owner(size: size)
-        keys = owner.keys
-        entries = owner.entries
+        slots = owner.slots
         mask = size - 1
     }
 
@@ -260,10 +264,9 @@ struct MergeTable: @unchecked Sendable {
     mutating func set(_ a: Int32, _ b: Int32, rank: Int32, result: Int32) {
         let key = UInt64(UInt32(bitPattern: a)) << 32 | UInt64(UInt32(bitPattern: b))
         var s = MergeTable.slot(key, mask)
-        while keys[s] != MergeTable.emptyKey && keys[s] != key { s = (s + 1) & mask }
-        if keys[s] == MergeTable.emptyKey { count += 1 }
-        keys[s] = key
-        entries[s] = (rank, result)
+        while slots[s].key != MergeTable.emptyKey && slots[s].key != key { s = (s + 1) & mask }
+        if slots[s].key == MergeTable.emptyKey { count += 1 }
+        slots[s] = Slot(key: key, rank: rank, result: result)
     }
 
     /// The merge of a pair: (rank, result id), or rank -1.
@@ -272,9 +275,9 @@ struct MergeTable: @unchecked Sendable {
         let key = UInt64(UInt32(bitPattern: a)) << 32 | UInt64(UInt32(bitPattern: b))
         var s = MergeTable.slot(key, mask)
         while true {
-            let found = keys[s]
-            if found == key { return entries[s] }
-            if found == MergeTable.emptyKey { return (-1, -1) }
+            let slot = slots[s]
+            if slot.key == key { return (slot.rank, slot.result) }
+            if slot.key == MergeTable.emptyKey { return (-1, -1) }
             s = (s + 1) & mask
         }
     }

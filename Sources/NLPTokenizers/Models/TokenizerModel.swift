@@ -40,6 +40,54 @@ extension TokenizerModel {
     }
 }
 
+/// Where the built-in models write their tokens on the hot path: a raw, growable buffer (appending
+/// to an Array checks uniqueness and capacity on every call).
+final class TokenBuffer {
+    private(set) var base: UnsafeMutablePointer<ModelToken>
+    private var capacity: Int
+    var count = 0
+    /// The BPE model this thread last used and its word cache (a strong reference, so that the
+    /// identity check cannot be fooled by a freed model's address).
+    var cacheModel: BPE?
+    var cache: BPECache?
+    let bpeScratch = BPEScratch()
+
+    init(capacity: Int = 256) {
+        self.capacity = capacity
+        base = .allocate(capacity: capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    @inline(__always)
+    func append(_ t: ModelToken) {
+        if count == capacity { grow() }
+        base[count] = t
+        count += 1
+    }
+
+    private func grow() {
+        let b = UnsafeMutablePointer<ModelToken>.allocate(capacity: capacity * 2)
+        b.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = b
+        capacity *= 2
+    }
+}
+
+/// The models of this library, with a tokenize entry point that writes into a `TokenBuffer`.
+protocol BuiltInModel: TokenizerModel {
+    func tokenize(_ word: UnsafeBufferPointer<UInt8>, byteLevel: Bool, into tokens: TokenBuffer)
+}
+
+extension BuiltInModel {
+    public func tokenize(_ word: UnsafeBufferPointer<UInt8>, byteLevel: Bool, into tokens: inout [ModelToken]) {
+        let buffer = TokenBuffer(capacity: 16)
+        tokenize(word, byteLevel: byteLevel, into: buffer)
+        tokens.append(contentsOf: UnsafeBufferPointer(start: buffer.base, count: buffer.count))
+    }
+}
+
 /// Builds models from tokenizer.json.
 enum ModelCoding {
     static let types = ["WordPiece", "BPE", "WordLevel"]

@@ -1,5 +1,5 @@
 /// WordLevel: each word is one vocabulary entry, or the unknown token.
-public final class WordLevel: TokenizerModel, @unchecked Sendable {
+public final class WordLevel: BuiltInModel, @unchecked Sendable {
     let vocab: Vocabulary
     public let unknownToken: String
     let unknownID: Int32
@@ -28,7 +28,7 @@ public final class WordLevel: TokenizerModel, @unchecked Sendable {
     public var vocabulary: [String: Int] { vocab.dictionary }
     public var readsByteLevel: Bool { false }
 
-    public func tokenize(_ word: UnsafeBufferPointer<UInt8>, byteLevel: Bool, into tokens: inout [ModelToken]) {
+    func tokenize(_ word: UnsafeBufferPointer<UInt8>, byteLevel: Bool, into tokens: TokenBuffer) {
         guard let p = word.baseAddress, word.count > 0 else { return }
         let id = vocab.id(p, word.count)
         tokens.append(ModelToken(id: id >= 0 ? id : unknownID, start: 0, end: Int32(word.count)))

@@ -1,7 +1,7 @@
 /// WordPiece (BERT): greedy longest match first; pieces after the first carry the continuing prefix
 /// (`##`); a word with a piece missing from the vocabulary, or longer than
 /// `maxInputCharactersPerWord` characters, becomes the unknown token.
-public final class WordPiece: TokenizerModel, @unchecked Sendable {
+public final class WordPiece: BuiltInModel, @unchecked Sendable {
     let vocab: Vocabulary
     /// Vocabulary entries that start with the prefix, keyed without it.
     private let continuations: ByteStringTable
@@ -54,7 +54,7 @@ public final class WordPiece: TokenizerModel, @unchecked Sendable {
     public var vocabulary: [String: Int] { vocab.dictionary }
     public var readsByteLevel: Bool { false }
 
-    public func tokenize(_ word: UnsafeBufferPointer<UInt8>, byteLevel: Bool, into tokens: inout [ModelToken]) {
+    func tokenize(_ word: UnsafeBufferPointer<UInt8>, byteLevel: Bool, into tokens: TokenBuffer) {
         guard let p = word.baseAddress, word.count > 0 else { return }
         let n = word.count
         if n > maxInputCharactersPerWord && UTF8Scalars.count(p, n) > maxInputCharactersPerWord {
@@ -75,7 +75,7 @@ public final class WordPiece: TokenizerModel, @unchecked Sendable {
                 while end > start && p[end] & 0xC0 == 0x80 { end -= 1 }
             }
             if found < 0 {
-                tokens.removeSubrange(first...)
+                tokens.count = first
                 tokens.append(ModelToken(id: unknownID, start: 0, end: Int32(n)))
                 return
             }

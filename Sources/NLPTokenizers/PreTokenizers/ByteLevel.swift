@@ -32,6 +32,16 @@ public struct ByteLevel: PreTokenizer {
     }
 }
 
+extension ByteLevel: WordScanner {
+    /// Only without the prefix space (which rewrites the text) and with the pattern.
+    var canScan: Bool { !addPrefixSpace && useRegex }
+    var wordsAreByteLevel: Bool { true }
+
+    func forEachWord(in bytes: UnsafeBufferPointer<UInt8>, _ body: (Int, Int) -> Void) {
+        GPT2Pattern.forEach(bytes, body)
+    }
+}
+
 /// The GPT-2 pre-tokenization pattern as a hand-written scanner. Each position tries the pattern's
 /// alternatives in order, as Oniguruma's backtracking does.
 enum GPT2Pattern {
@@ -60,6 +70,11 @@ enum GPT2Pattern {
     }
 
     static func split(_ bytes: UnsafeBufferPointer<UInt8>, into sink: inout SplitSink) {
+        forEach(bytes) { a, b in sink.add(a, b) }
+    }
+
+    @inline(__always)
+    static func forEach(_ bytes: UnsafeBufferPointer<UInt8>, _ add: (Int, Int) -> Void) {
         guard let p = bytes.baseAddress else { return }
         let n = bytes.count
         let table = UnicodeClassTable.shared
@@ -73,12 +88,12 @@ enum GPT2Pattern {
                 if b == 0x27 && i + 1 < n {
                     let c1 = p[i + 1]
                     if c1 == 0x73 || c1 == 0x74 || c1 == 0x6D || c1 == 0x64 {   // s t m d
-                        sink.add(i, i + 2); i += 2; continue
+                        add(i, i + 2); i += 2; continue
                     }
                     if i + 2 < n {
                         let c2 = p[i + 2]
                         if (c1 == 0x72 && c2 == 0x65) || (c1 == 0x76 && c2 == 0x65) || (c1 == 0x6C && c2 == 0x6C) {
-                            sink.add(i, i + 3); i += 3; continue   // re ve ll
+                            add(i, i + 3); i += 3; continue   // re ve ll
                         }
                     }
                 }
@@ -100,7 +115,7 @@ enum GPT2Pattern {
                         if kj != k { break }
                         j += lj
                     }
-                    sink.add(start, j)
+                    add(start, j)
                     i = j
                     continue
                 }
@@ -114,10 +129,10 @@ enum GPT2Pattern {
                     j += lj
                 }
                 if j < n && lastStart > start {
-                    sink.add(start, lastStart)
+                    add(start, lastStart)
                     i = lastStart
                 } else {
-                    sink.add(start, j)
+                    add(start, j)
                     i = j
                 }
             }

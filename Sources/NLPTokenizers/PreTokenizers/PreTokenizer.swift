@@ -20,6 +20,15 @@ extension PreTokenizer {
     }
 }
 
+/// A pre-tokenizer that only cuts (no rewriting, no state across pieces) and can hand the words of a
+/// piece straight to the model, without building the list of splits.
+protocol WordScanner: PreTokenizer {
+    /// Calls `body` with the byte range of each word of `bytes`, in order.
+    func forEachWord(in bytes: UnsafeBufferPointer<UInt8>, _ body: (Int, Int) -> Void)
+    /// True if the words are byte-level (the model reads their bytes as the byte-level alphabet).
+    var wordsAreByteLevel: Bool { get }
+}
+
 /// What happens to the matched delimiters when a piece is split (HF's `SplitDelimiterBehavior`):
 /// for "the-final--countdown" split on "-", removed → the final countdown; isolated → the - final
 /// - - countdown; mergedWithPrevious → the- final- - countdown; mergedWithNext → the -final - -countdown;

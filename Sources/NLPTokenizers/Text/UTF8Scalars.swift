@@ -67,6 +67,20 @@ enum UTF8Scalars {
         return out
     }
 
+    /// True if every byte is ASCII (eight at a time).
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let p = bytes.baseAddress else { return true }
+        let n = bytes.count
+        var i = 0
+        var any: UInt64 = 0
+        while i + 8 <= n {
+            any |= UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+            i += 8
+        }
+        while i < n { any |= UInt64(p[i]); i += 1 }
+        return any & 0x8080_8080_8080_8080 == 0
+    }
+
     /// The number of scalars in `count` bytes of valid UTF-8.
     @inline(__always)
     static func count(_ p: UnsafePointer<UInt8>, _ count: Int) -> Int {

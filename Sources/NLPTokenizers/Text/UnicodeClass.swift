@@ -23,6 +23,10 @@ public struct UnicodeClass: OptionSet, Sendable {
     public static let numeric = UnicodeClass(rawValue: 1 << 7)
     /// Removed by the StripAccents normalizer (combining marks: Mn, Mc, Me).
     public static let combiningMark = UnicodeClass(rawValue: 1 << 8)
+    /// Changed by HF's NFD (the normalizers skip the decomposition tables for other characters).
+    public static let decomposes = UnicodeClass(rawValue: 1 << 9)
+    /// Changed by HF's Lowercase.
+    public static let changesInLowercase = UnicodeClass(rawValue: 1 << 10)
 
     /// The classes of one code point.
     @inline(__always)
@@ -42,6 +46,12 @@ public struct UnicodeClass: OptionSet, Sendable {
         }
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The flag table behind `UnicodeClass`, built once from the range lists on first use.
 final class UnicodeClassTable: @unchecked Sendable {
@@ -63,30 +73,39 @@ final class UnicodeClassTable: @unchecked Sendable {
             (UnicodeClassData.combiningMark, .combiningMark),
             (UnicodeClassData.letter, .letter), (UnicodeClassData.number, .number),
             (UnicodeClassData.word, .word), (UnicodeClassData.numeric, .numeric),
+            (UnicodeClassData.nfdChanges, .decomposes), (UnicodeClassData.lowercaseChanges, .changesInLowercase),
         ]
         for (text, flag) in sources {
             UnicodeClassTable.forEachRange(text) { low, high in
                 for c in low...high { flat[Int(c)] |= flag.rawValue }
             }
         }
+        // Identical blocks stored once, found by a cheap hash of each block's words.
         let blockCount = count >> 8
         blockIndex = .allocate(capacity: blockCount)
-        var unique: [[UInt16]] = []
-        var seen: [[UInt16]: UInt16] = [:]
+        var uniqueStarts: [Int] = []          // block number of each unique block's first occurrence
+        var byHash: [UInt64: [UInt16]] = [:]  // hash → unique block indices
         for b in 0..<blockCount {
-            let block = Array(UnsafeBufferPointer(start: flat + (b << 8), count: 256))
-            if let i = seen[block] {
-                blockIndex[b] = i
+            let block = flat + (b << 8)
+            var h: UInt64 = 0xCBF2_9CE4_8422_2325
+            for k in 0..<256 { h = (h ^ UInt64(block[k])) &* 0x100_0000_01B3 }
+            var found: UInt16?
+            for candidate in byHash[h] ?? [] where memcmp(flat + (uniqueStarts[Int(candidate)] << 8), block, 512) == 0 {
+                found = candidate
+                break
+            }
+            if let found {
+                blockIndex[b] = found
             } else {
-                let i = UInt16(unique.count)
-                seen[block] = i
-                unique.append(block)
+                let i = UInt16(uniqueStarts.count)
+                uniqueStarts.append(b)
+                byHash[h, default: []].append(i)
                 blockIndex[b] = i
             }
         }
-        let storage = UnsafeMutablePointer<UInt16>.allocate(capacity: unique.count * 256)
-        for (i, block) in unique.enumerated() {
-            block.withUnsafeBufferPointer { (storage + i * 256).initialize(from: $0.baseAddress!, count: 256) }
+        let storage = UnsafeMutablePointer<UInt16>.allocate(capacity: uniqueStarts.count * 256)
+        for (i, b) in uniqueStarts.enumerated() {
+            (storage + i * 256).initialize(from: flat + (b << 8), count: 256)
         }
         blocks = storage
         ascii = .allocate(capacity: 128)

@@ -30,6 +30,10 @@ enum UnicodeNormalization {
 
     /// The full (recursive) decomposition of `c`, canonical or compatibility, appended to `out`.
     static func decompose(_ c: UInt32, compatibility: Bool, into out: inout ScalarList) {
+        if !compatibility && c >= 0x80 && UnicodeClassTable.shared.flags(c) & UnicodeClass.decomposes.rawValue == 0 {
+            out.append(c)
+            return
+        }
         guard decomposes(c, compatibility: compatibility) else { out.append(c); return }
         var buffer = [Int32](repeating: 0, count: ScalarList.capacity)
         var boundClass: Int32 = 0
@@ -63,6 +67,8 @@ enum UnicodeNormalization {
             out.append(c >= 0x41 && c <= 0x5A ? c + 32 : c)
         } else if c == 0x130 {
             out.append(0x69); out.append(0x307)
+        } else if UnicodeClassTable.shared.flags(c) & UnicodeClass.changesInLowercase.rawValue == 0 {
+            out.append(c)
         } else {
             out.append(UInt32(bitPattern: utf8proc_tolower(Int32(bitPattern: c))))
         }

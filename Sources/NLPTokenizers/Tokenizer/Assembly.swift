@@ -1,41 +1,55 @@
-/// The tokens of one sequence before post-processing, in reusable buffers.
-struct RawSequence {
-    var ids: [Int] = []
-    var offsets: [Span] = []
-    var words: [Int32] = []
+/// The tokens of one sequence before post-processing, in reusable raw buffers.
+final class RawSequence {
+    let ids = GrowableBuffer<Int>(capacity: 256)
+    let offsets = GrowableBuffer<Span>(capacity: 256)
+    let words = GrowableBuffer<Int32>(capacity: 256)
     /// Tokens whose text differs from the vocabulary's (added tokens with their whitespace).
     var overrides: [TokenOverride] = []
 
     var count: Int { ids.count }
 
-    mutating func removeAll() {
-        ids.removeAll(keepingCapacity: true)
-        offsets.removeAll(keepingCapacity: true)
-        words.removeAll(keepingCapacity: true)
-        overrides.removeAll(keepingCapacity: true)
+    func removeAll() {
+        ids.count = 0
+        offsets.count = 0
+        words.count = 0
+        if !overrides.isEmpty { overrides.removeAll() }
+    }
+
+    /// Room for `n` more tokens (then `appendUnchecked`).
+    @inline(__always)
+    func reserve(_ n: Int) {
+        ids.reserve(n); offsets.reserve(n); words.reserve(n)
     }
 
     @inline(__always)
-    mutating func append(id: Int, offsets span: Span, word: Int) {
-        ids.append(id)
-        offsets.append(span)
-        words.append(Int32(word))
+    func appendUnchecked(id: Int, offsets span: Span, word: Int32) {
+        let k = ids.count
+        ids.base[k] = id
+        offsets.base[k] = span
+        words.base[k] = word
+        ids.count = k + 1
+        offsets.count = k + 1
+        words.count = k + 1
+    }
+
+    func append(id: Int, offsets span: Span, word: Int) {
+        reserve(1)
+        appendUnchecked(id: id, offsets: span, word: Int32(word))
     }
 
     /// As an encoding of its own (HF's result of `encode_single_sequence`).
     func encoding(typeID: Int, source: TokenSource) -> Encoding {
         var e = Encoding(source: source)
-        e.ids = ids
-        e.offsets = offsets
-        let t = UInt32(clamping: typeID)
-        e.info = words.map { var i = TokenInfo(word: Int($0), typeID: 0, special: false); i.typeID = t; return i }
+        e.ids = Array(ids.buffer)
+        e.offsets = Array(offsets.buffer)
+        e.info = words.buffer.map { TokenInfo(word: Int($0), typeID: typeID, special: false) }
         e.overrides = overrides
         return e
     }
 
     func token(at i: Int, _ source: TokenSource) -> String {
         if let o = overrides.last(where: { $0.index == i }) { return o.text }
-        return source.token(ids[i])
+        return source.token(ids.base[i])
     }
 }
 
@@ -103,11 +117,11 @@ struct Layout: Sendable {
         }
     }
 
-    func assemble(_ first: inout RawSequence, _ second: inout RawSequence, isPair: Bool, reserve: Int,
+    func assemble(_ first: RawSequence, _ second: RawSequence, isPair: Bool, reserve: Int,
                   source: TokenSource) -> Encoding {
         if let addPrefixSpace = trimAddPrefixSpace {
-            Layout.trimOffsets(&first, addPrefixSpace: addPrefixSpace, source)
-            if isPair { Layout.trimOffsets(&second, addPrefixSpace: addPrefixSpace, source) }
+            Layout.trimOffsets(first, addPrefixSpace: addPrefixSpace, source)
+            if isPair { Layout.trimOffsets(second, addPrefixSpace: addPrefixSpace, source) }
         }
         var total = 0
         for piece in pieces {
@@ -141,24 +155,25 @@ struct Layout: Sendable {
 
     private static func append(_ s: RawSequence, typeID: Int, to e: inout Encoding) {
         let base = e.count
-        e.ids.append(contentsOf: s.ids)
-        e.offsets.append(contentsOf: s.offsets)
+        e.ids.append(contentsOf: s.ids.buffer)
+        e.offsets.append(contentsOf: s.offsets.buffer)
         let t = UInt32(clamping: typeID)
-        for w in s.words {
-            var i = TokenInfo(word: nil, typeID: 0, special: false)
-            i.word = w
-            i.typeID = t
-            e.info.append(i)
+        var info = TokenInfo(word: nil, typeID: 0, special: false)
+        info.typeID = t
+        let words = s.words.base
+        for k in 0..<s.count {
+            info.word = words[k]
+            e.info.append(info)
         }
         for o in s.overrides { e.overrides.append(TokenOverride(index: base + o.index, text: o.text)) }
     }
 
     /// HF's `process_offsets` on the raw tokens.
-    static func trimOffsets(_ s: inout RawSequence, addPrefixSpace: Bool, _ source: TokenSource) {
-        for i in s.ids.indices {
-            if let trimmed = ByteLevelProcessing.trimmed(s.offsets[i], token: s.token(at: i, source), index: i,
+    static func trimOffsets(_ s: RawSequence, addPrefixSpace: Bool, _ source: TokenSource) {
+        for i in 0..<s.count {
+            if let trimmed = ByteLevelProcessing.trimmed(s.offsets.base[i], token: s.token(at: i, source), index: i,
                                                          addPrefixSpace: addPrefixSpace) {
-                s.offsets[i] = trimmed
+                s.offsets.base[i] = trimmed
             }
         }
     }

@@ -12,6 +12,14 @@ extension Tokenizer {
         return out
     }
 
+    /// Encodes many texts in parallel, each exactly as `encode` would (a fixed padding pads each one;
+    /// batch-longest padding leaves them as they are).
+    public func encodeEach(_ texts: [String], addSpecialTokens: Bool = true, threads: Int? = nil) -> [Encoding] {
+        Tokenizer.parallelMap(count: texts.count, threads: threads) { i in
+            encode(texts[i], nil, addSpecialTokens: addSpecialTokens, pad: true)
+        }
+    }
+
     /// Encodes many pairs of texts in parallel.
     public func encodeBatch(pairs: [(String, String)], addSpecialTokens: Bool = true, threads: Int? = nil) -> [Encoding] {
         var out = Tokenizer.parallelMap(count: pairs.count, threads: threads) { i in

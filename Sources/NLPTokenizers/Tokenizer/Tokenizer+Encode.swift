@@ -14,31 +14,23 @@ extension Tokenizer {
     /// truncation needed, a post-processor with a fixed layout) or HF's general path.
     func encode(_ text: String, _ pair: String?, addSpecialTokens: Bool, pad: Bool) -> Encoding {
         Workspace.with { w in
-            var first = RawSequence(), second = RawSequence()
-            swap(&first, &w.first)
-            swap(&second, &w.second)
-            defer {
-                swap(&first, &w.first)
-                swap(&second, &w.second)
-            }
-            encodeSequence(text, w, into: &first)
-            if let pair { encodeSequence(pair, w, into: &second) }
+            let first = w.first, second = w.second
+            encodeSequence(text, w, into: first)
+            if let pair { encodeSequence(pair, w, into: second) }
             let isPair = pair != nil
-            let added = addSpecialTokens ? (postProcessor?.addedTokenCount(isPair: isPair) ?? 0) : 0
+            let added = addSpecialTokens ? (isPair ? addedTokenCounts.pair : addedTokenCounts.single) : 0
             var fits = true
             if let truncation {
                 let limit = truncation.maxLength - added
                 fits = limit > 0 && first.count + (isPair ? second.count : 0) <= limit
             }
             if fits, let layout = layouts.layout(isPair: isPair, addSpecialTokens: addSpecialTokens) {
-                var result = layout.assemble(&first, &second, isPair: isPair, reserve: pad ? padding?.fixedLength ?? 0 : 0,
-                                             source: tokenSource)
-                if pad, let padding {
-                    var one = [result]
-                    padding.apply(&one)
-                    result = one[0]
+                guard pad, let padding else {
+                    return layout.assemble(first, second, isPair: isPair, reserve: 0, source: tokenSource)
                 }
-                return result
+                var one = [layout.assemble(first, second, isPair: isPair, reserve: padding.fixedLength ?? 0, source: tokenSource)]
+                padding.apply(&one)
+                return one[0]
             }
             return postProcess(first.encoding(typeID: 0, source: tokenSource), isPair ? second.encoding(typeID: 1, source: tokenSource) : nil,
                                addSpecialTokens: addSpecialTokens, pad: pad)
@@ -70,17 +62,63 @@ extension Tokenizer {
     /// One sequence through added tokens, normalizer, pre-tokenizer and model (HF's
     /// `encode_single_sequence`), offsets in characters of `text`.
     func encodeSequence(_ text: String, typeID: Int, _ w: Scratch) -> Encoding {
-        var raw = RawSequence()
-        encodeSequence(text, w, into: &raw)
+        let raw = RawSequence()
+        encodeSequence(text, w, into: raw)
         return raw.encoding(typeID: typeID, source: tokenSource)
     }
 
-    func encodeSequence(_ text: String, _ w: Scratch, into raw: inout RawSequence) {
+    func encodeSequence(_ text: String, _ w: Scratch, into raw: RawSequence) {
         var text = text
         text.withUTF8 { split($0, into: w) }
-        if let preTokenizer { preTokenizer.preTokenize(&w.text) }
-        if !model.readsByteLevel { w.text.materializeByteLevel() }
-        tokenize(w, into: &raw)
+        if let scanner = wordScanner, let model = builtInModel {
+            tokenizeWords(w, scanner, model, into: raw)
+            return
+        }
+        preTokenizer?.preTokenize(&w.text)
+        if !modelReadsByteLevel { w.text.materializeByteLevel() }
+        tokenize(w, into: raw)
+    }
+
+    /// Pre-tokenizer and model in one pass: each word goes to the model as the scanner finds it
+    /// (the same words, in the same order, as pre-tokenizing first).
+    private func tokenizeWords(_ w: Scratch, _ scanner: WordScanner, _ model: BuiltInModel, into raw: RawSequence) {
+        raw.removeAll()
+        let byteLevel = scanner.wordsAreByteLevel
+        let tokens = w.modelTokens
+        let splits = w.text.splits
+        w.text.bytes.withUnsafeBufferPointer { arenaBuffer in
+            w.text.alignments.withUnsafeBufferPointer { align in
+                let arena = arenaBuffer.baseAddress!
+                var word = 0
+                for split in splits {
+                    let s = Int(split.start), e = Int(split.end)
+                    var mapper = SpanMapper(split, alignments: align.baseAddress)
+                    if split.isAddedToken {
+                        appendAddedToken(split, w, mapper.span(s, e, arena), word, raw)
+                        word += 1
+                        continue
+                    }
+                    scanner.forEachWord(in: UnsafeBufferPointer(start: arena + s, count: e - s)) { a, b in
+                        tokens.count = 0
+                        model.tokenize(UnsafeBufferPointer(start: arena + s + a, count: b - a), byteLevel: byteLevel, into: tokens)
+                        raw.reserve(tokens.count)
+                        let base = s + a
+                        for k in 0..<tokens.count {
+                            let t = tokens.base[k]
+                            raw.appendUnchecked(id: Int(t.id), offsets: mapper.span(base + Int(t.start), base + Int(t.end), arena),
+                                                word: Int32(word))
+                        }
+                        word += 1
+                    }
+                }
+            }
+        }
+    }
+
+    private func appendAddedToken(_ split: Split, _ w: Scratch, _ span: Span, _ word: Int, _ raw: RawSequence) {
+        let id = Int(split.addedTokenID), text = w.text.string(of: split)
+        if text != tokenSource.token(id) { raw.overrides.append(TokenOverride(index: raw.count, text: text)) }
+        raw.append(id: id, offsets: span, word: word)
     }
 
     /// Finds the added tokens and normalizes the rest (HF's `extract_and_normalize`), filling
@@ -109,8 +147,8 @@ extension Tokenizer {
             }
             let first = character
             advance(to: m.end)
-            w.original.reset(original: UnsafeBufferPointer(rebasing: original[m.start..<m.end]), firstCharacter: first)
-            w.text.append(&w.original, addedTokenID: m.id)
+            w.text.appendOriginal(UnsafeBufferPointer(rebasing: original[m.start..<m.end]), firstCharacter: first,
+                                  addedTokenID: m.id)
         }
         if position < original.count {
             let first = character
@@ -123,15 +161,21 @@ extension Tokenizer {
         guard piece.count > 0 else { return }
         if addedVocabulary.normalized.isEmpty {
             // The common case, in one pass from the original bytes into the pieces' arena.
-            if normalizer == nil {
+            if !hasNormalizer {
                 w.text.appendOriginal(piece, firstCharacter: firstCharacter)
                 return
             }
-            if let bert = normalizer as? BertNormalizer {
+            if let bert = bertNormalizer {
                 w.normalizedBytes.count = 0
                 w.normalizedAlignments.count = 0
-                bert.normalize(piece, alignments: nil, firstCharacter: firstCharacter, into: w.normalizedBytes, w.normalizedAlignments)
-                w.text.append(bytes: w.normalizedBytes.buffer, alignments: w.normalizedAlignments.buffer)
+                if bert.normalizeASCII(piece, into: w.normalizedBytes) {
+                    // Changed byte for byte: the alignments stay those of the original text.
+                    w.text.appendOriginal(w.normalizedBytes.buffer, firstCharacter: firstCharacter, isASCII: true)
+                } else {
+                    bert.normalize(piece, alignments: nil, firstCharacter: firstCharacter, into: w.normalizedBytes,
+                                   w.normalizedAlignments)
+                    w.text.append(bytes: w.normalizedBytes.buffer, alignments: w.normalizedAlignments.buffer)
+                }
                 return
             }
         }
@@ -160,42 +204,37 @@ extension Tokenizer {
     }
 
     /// Runs the model on each piece (HF's `into_encoding`): ids, tokens, offsets and word indices.
-    private func tokenize(_ w: Scratch, into raw: inout RawSequence) {
+    private func tokenize(_ w: Scratch, into raw: RawSequence) {
         raw.removeAll()
-        let model = self.model
-        w.text.bytes.withUnsafeBufferPointer { arena in
+        let splits = w.text.splits
+        let tokens = w.modelTokens
+        w.text.bytes.withUnsafeBufferPointer { arenaBuffer in
             w.text.alignments.withUnsafeBufferPointer { align in
-                for (word, split) in w.text.splits.enumerated() {
+                let arena = arenaBuffer.baseAddress!
+                for (word, split) in splits.enumerated() {
                     let s = Int(split.start), e = Int(split.end)
+                    var mapper = SpanMapper(split, alignments: align.baseAddress)
                     if split.isAddedToken {
-                        let span = e > s ? Span(Int(align[s].start), Int(align[e - 1].end)) : .zero
-                        let id = Int(split.addedTokenID), text = w.text.string(of: split)
-                        if text != tokenSource.token(id) { raw.overrides.append(TokenOverride(index: raw.count, text: text)) }
-                        raw.append(id: id, offsets: span, word: word)
+                        appendAddedToken(split, w, mapper.span(s, e, arena), word, raw)
                         continue
                     }
-                    w.modelTokens.removeAll(keepingCapacity: true)
-                    model.tokenize(UnsafeBufferPointer(rebasing: arena[s..<e]), byteLevel: split.isByteLevel,
-                                   into: &w.modelTokens)
-                    for t in w.modelTokens {
-                        let a = s + Int(t.start), b = s + Int(t.end)
-                        let span = b > a ? Span(Int(align[a].start), Int(align[b - 1].end))
-                                         : (a < e ? Span(Int(align[a].start), Int(align[a].start)) : .zero)
-                        raw.append(id: Int(t.id), offsets: span, word: word)
+                    tokens.count = 0
+                    let piece = UnsafeBufferPointer(start: arena + s, count: e - s)
+                    if let builtIn = builtInModel {
+                        builtIn.tokenize(piece, byteLevel: split.isByteLevel, into: tokens)
+                    } else {
+                        var list: [ModelToken] = []
+                        model.tokenize(piece, byteLevel: split.isByteLevel, into: &list)
+                        for t in list { tokens.append(t) }
+                    }
+                    raw.reserve(tokens.count)
+                    for k in 0..<tokens.count {
+                        let t = tokens.base[k]
+                        raw.appendUnchecked(id: Int(t.id), offsets: mapper.span(s + Int(t.start), s + Int(t.end), arena),
+                                            word: Int32(word))
                     }
                 }
             }
         }
-    }
-}
-
-extension PreTokenizedString {
-    /// Appends bytes `range` of a normalized piece as a split.
-    mutating func appendSlice(of piece: NormalizedString, _ range: Range<Int>, addedTokenID: Int32) {
-        guard !range.isEmpty else { return }
-        let start = Int32(bytes.count)
-        bytes.append(contentsOf: piece.bytes[range])
-        alignments.append(contentsOf: piece.alignments[range])
-        splits.append(Split(start: start, end: Int32(bytes.count), addedTokenID: addedTokenID))
     }
 }

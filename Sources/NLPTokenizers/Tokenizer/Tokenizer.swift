@@ -22,6 +22,16 @@ public struct Tokenizer: Sendable {
     var addedVocabulary = AddedVocabulary()
     /// The post-processor's fixed layouts, for the direct assembly.
     let layouts: Layouts
+    /// The model when it is one of this library's (its raw-buffer entry point).
+    let builtInModel: BuiltInModel?
+    /// The pre-tokenizer when it can hand its words straight to a built-in model.
+    let wordScanner: WordScanner?
+    let modelReadsByteLevel: Bool
+    let hasNormalizer: Bool
+    /// Special tokens the post-processor adds: [single, pair].
+    let addedTokenCounts: (single: Int, pair: Int)
+    /// The normalizer when it is BERT's (its fused, one-pass path).
+    let bertNormalizer: BertNormalizer?
     /// Token texts for the encodings (the vocabulary and the added tokens as of the last change).
     private(set) var tokenSource: TokenSource
 
@@ -36,6 +46,16 @@ public struct Tokenizer: Sendable {
         self.truncation = truncation
         self.padding = padding
         layouts = Layouts(postProcessor)
+        bertNormalizer = normalizer as? BertNormalizer
+        builtInModel = model as? BuiltInModel
+        modelReadsByteLevel = model.readsByteLevel
+        hasNormalizer = normalizer != nil
+        if let b = preTokenizer as? ByteLevel {
+            wordScanner = b.canScan && model.readsByteLevel ? b : nil
+        } else {
+            wordScanner = preTokenizer as? WordScanner
+        }
+        addedTokenCounts = (postProcessor?.addedTokenCount(isPair: false) ?? 0, postProcessor?.addedTokenCount(isPair: true) ?? 0)
         addedVocabulary.add(addedTokens, model: model, normalizer: normalizer)
         tokenSource = TokenSource(model: model, added: addedVocabulary)
     }

@@ -10,10 +10,10 @@ final class Scratch {
     var normalized = NormalizedString()
     var original = NormalizedString()
     var text = PreTokenizedString()
-    var modelTokens: [ModelToken] = []
+    let modelTokens = TokenBuffer()
     var addedMatches: [AddedTokenMatch] = []
-    var first = RawSequence()
-    var second = RawSequence()
+    let first = RawSequence()
+    let second = RawSequence()
     let normalizedBytes = GrowableBuffer<UInt8>(capacity: 4096)
     let normalizedAlignments = GrowableBuffer<Alignment>(capacity: 4096)
 }
@@ -24,7 +24,6 @@ final class Scratch {
 final class Workspace {
     let scratch = Scratch()
     private var inUse = false
-    var bpe = BPEScratch()
     private var caches: [(model: ObjectIdentifier, cache: BPECache)] = []
 
     /// The BPE word cache of `model` on this thread.
@@ -58,6 +57,7 @@ final class Workspace {
 
     /// Runs `body` with this thread's scratch buffers (fresh ones if they are already in use: a
     /// component that encodes from inside an encode).
+    @inline(__always)
     static func with<R>(_ body: (Scratch) -> R) -> R {
         let w = current
         if w.inUse { return body(Scratch()) }
