@@ -51,6 +51,9 @@ let package = Package(
         .executableTarget(name: "nlp-bench", dependencies: ["NLPKit", "CBLAS"], path: "Sources/NLPBench",
                           swiftSettings: vectorISA),
 
+        // Examples of the library.
+        .executableTarget(name: "rank-sentences", dependencies: ["NLPKit"], path: "Examples/RankSentences"),
+
         // Tests, one target per module.
         .testTarget(name: "NLPTensorTests", dependencies: ["NLPTensor", "NLPTraining"]),
         .testTarget(name: "NLPTokenizersTests", dependencies: ["NLPTokenizers"], exclude: ["Fixtures", "Segmentation/Fixtures"]),

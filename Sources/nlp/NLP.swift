@@ -12,6 +12,7 @@ struct NLP: ParsableCommand {
         subcommands: [
             Tokenize.self, Decode.self, TrainTokenizer.self,
             SegmentCommand.self, TrainSegmenterCommand.self, EvalSegmenterCommand.self,
+            EmbedCommand.self,
             PretrainCommand.self, FinetuneCommand.self,
         ]
     )

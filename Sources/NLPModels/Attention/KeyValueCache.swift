@@ -57,6 +57,31 @@ public final class DecoderCache {
 
     /// [B, capacity] of 1 (token) / 0 (padding) once any input was padded (left-padded prompts).
     private var mask: Tensor?
+    /// Real tokens seen per row (the next token's position when rows are padded).
+    private var tokenCounts: [Int] = []
+
+    /// Whether an input so far was padded.
+    public var hasPadding: Bool { mask != nil }
+
+    /// Unpadded input: every row moves on by `count` positions.
+    public func advancePositions(by count: Int) {
+        if tokenCounts.isEmpty { tokenCounts = Array(repeating: 0, count: layers[0].batch) }
+        for b in tokenCounts.indices { tokenCounts[b] += count }
+    }
+
+    /// Position ids [B·T] for `input`, continuing each row from its real tokens so far (padding
+    /// takes the row's current position; it is masked as a key anyway).
+    public func positions(appending input: TokenBatch) -> [Int32] {
+        if tokenCounts.isEmpty { tokenCounts = Array(repeating: 0, count: input.batch) }
+        var ids = [Int32](repeating: 0, count: input.batch * input.length)
+        for b in 0..<input.batch {
+            for t in 0..<input.length {
+                ids[b * input.length + t] = Int32(tokenCounts[b])
+                if (input.attentionMask?[b * input.length + t] ?? 1) != 0 { tokenCounts[b] += 1 }
+            }
+        }
+        return ids
+    }
 
     /// The key mask covering the cached positions plus `input`'s (call before the layers append
     /// them), or nil while nothing is padded.
@@ -79,5 +104,6 @@ public final class DecoderCache {
         for l in layers { l.reset() }
         crossAttention = Array(repeating: nil, count: crossAttention.count)
         mask = nil
+        tokenCounts = []
     }
 }

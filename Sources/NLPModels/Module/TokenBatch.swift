@@ -46,6 +46,21 @@ public struct TokenBatch {
         return (0..<batch).map { b in (0..<length).reduce(0) { $0 + Int(mask[b * length + $1]) } }
     }
 
+    /// Position ids [batch · length] that count each row's real tokens (0, 1, … over the tokens;
+    /// a padding position repeats the next token's), so left and right padding give a row the
+    /// positions it has alone.
+    public func positionsCountingTokens() -> [Int32] {
+        var ids = [Int32](repeating: 0, count: batch * length)
+        for b in 0..<batch {
+            var next: Int32 = 0
+            for t in 0..<length {
+                ids[b * length + t] = next
+                if (attentionMask?[b * length + t] ?? 1) != 0 { next += 1 }
+            }
+        }
+        return ids
+    }
+
     /// The attention mask as a [batch, length] tensor (for attention and pooling), or nil.
     public var maskTensor: Tensor? {
         attentionMask.map { m in Tensor(shape: [batch, length], scalars: m.map(Float.init)) }

@@ -160,8 +160,16 @@ public final class GPTModel: Module {
         precondition(offset + input.length <= config.maxPositions,
                      "\(offset + input.length) positions exceed the model's \(config.maxPositions)")
         let tokens = tokenEmbeddings(input.ids, shape: input.shape)                                   // [B, T, C]
-        let positions = positionEmbeddings(positionIds(batch: 1, length: input.length, offset: offset),
+        let positions: Tensor
+        if input.attentionMask != nil || cache?.hasPadding == true {
+            // Padded rows (left-padded prompts): a row's positions count its real tokens only.
+            positions = positionEmbeddings(cache?.positions(appending: input) ?? input.positionsCountingTokens(),
+                                           shape: input.shape)                                       // [B, T, C]
+        } else {
+            cache?.advancePositions(by: input.length)
+            positions = positionEmbeddings(positionIds(batch: 1, length: input.length, offset: offset),
                                            shape: [input.length])                                    // [T, C]
+        }
         var h = dropout(tokens + positions)
         let keyMask = cache.map { $0.keyMask(appending: input) } ?? input.maskTensor
         for (i, block) in blocks.enumerated() {
