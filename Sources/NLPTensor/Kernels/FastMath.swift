@@ -68,8 +68,9 @@ public enum FastMath {
     /// √x that vectorizes. `Float.squareRoot()` lowers to libm's `sqrtf` with its errno path for
     /// negative inputs, a conditional call that keeps every loop containing it scalar; this is
     /// 1/√x from the bit-pattern estimate refined by three Newton steps, times x (≤ 2 ulp for
-    /// normal inputs; 0 → 0, +inf → +inf, negative → NaN).
-    @inline(__always)
+    /// normal inputs; 0 → 0, +inf → +inf, negative → NaN). Inlinable: the AdamW update in
+    /// NLPTraining calls it per element, and a cross-module call would keep that loop scalar.
+    @inlinable @inline(__always)
     public static func squareRoot(_ x: Float) -> Float {
         let half = 0.5 * x
         var y = Float(bitPattern: 0x5F37_5A86 &- (x.bitPattern >> 1))

@@ -166,7 +166,7 @@ struct FinetuneCommand: ParsableCommand {
         let batchesPerEpoch = task.batches(epoch: 0, seed: seed).count
         let steps = settings.epochs * batchesPerEpoch
         let warmupSteps = Int((Double(steps) * settings.warmupRatio).rounded())
-        let evaluateEvery = max(1, batchesPerEpoch / settings.evaluationsPerEpoch)
+        let evaluateEvery = max(1, (batchesPerEpoch + settings.evaluationsPerEpoch - 1) / settings.evaluationsPerEpoch)
         let cut = trainTexts.sequences.filter { $0.count >= settings.maxLength }.count
         log.say("\(groupedThousands(trainRows.count)) training and \(groupedThousands(devRows.count)) dev rows (dev: \(devSource)); "
                 + "labels \(labels.joined(separator: ", ")); encoded in \(formatFixed(monotonicSeconds() - started, digits: 1)) s"
