@@ -2,7 +2,7 @@ import Foundation
 import NLPKit
 
 // `nlp-bench finetune train --model DIR --data TSV [--rows 2000] [--batch-size 32] [--max-length 64]
-//  [--steps 30] [--warmup 3] [--windows 3] [--threads N]`: our side of bench/finetune.py — the
+//  [--grouped 1] [--steps 30] [--warmup 3] [--windows 3] [--threads N]`: our side of bench/finetune.py — the
 // training step of `nlp finetune` (BERT + mean pooling + linear head, AdamW, clipping) on the
 // first rows of a TSV, batched as the command batches them; prints examples/s as one JSON line.
 
@@ -29,7 +29,9 @@ func runFinetuneBench(_ arguments: [String]) throws {
                                   dev: nil, devLabels: [], batchSize: batchSize)
     let optimizer = AdamW(parameters: classifier.parameters(), learningRate: 5e-5, weightDecay: 0.01,
                           exemptFromWeightDecay: { $0.rank < 2 })
-    let plan = task.batches(epoch: 0, seed: 1)
+    // --grouped 1: length-grouped batches (as nlp finetune); 0: random batches padded to their longest.
+    let plan = options.int("grouped") == 0 ? BatchPlan.shuffled(count: texts.count, batchSize: batchSize, seed: 1)
+                                           : task.batches(epoch: 0, seed: 1)
     classifier.train()
     var next = 0, examplesDone = 0
     func step() -> Float {

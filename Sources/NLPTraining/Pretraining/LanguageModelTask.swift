@@ -89,10 +89,22 @@ public final class LanguageModelTask: TrainingTask {
         }
     }
 
+    /// The loss summed (`.sum`) or averaged over the predicted tokens. For BERT only the masked
+    /// positions go through the prediction head: 15% of the [B·T, vocabulary] product.
+    func loss(_ input: TokenBatch, _ targets: [Int32], reduction: LossReduction) -> Tensor {
+        guard case .masked(let m, _, _, _) = network else {
+            return logits(input).crossEntropy(targets: targets, reduction: reduction)
+        }
+        let hidden = m.bert(input)
+        let positions = targets.indices.filter { targets[$0] != -100 }
+        let picked = hidden.reshaped([input.batch * input.length, hidden.shape[2]]).gatherRows(positions.map { Int32($0) })   // [N, C]
+        return m.cls.predictions(picked).crossEntropy(targets: positions.map { targets[$0] }, reduction: reduction)
+    }
+
     public func loss(batch: [Int], step: Int) -> (loss: Tensor, items: Int) {
         let generator = Trainer.stepGenerator(seed: seed, step: step, stream: 1)
         let (input, targets) = example(batch.map { blocks.train[$0] }, generator: generator)
-        return (logits(input).crossEntropy(targets: targets), input.ids.count)
+        return (loss(input, targets, reduction: .mean), input.ids.count)
     }
 
     /// Mean loss per predicted token over the held-out blocks (fixed masks for BERT), and its
@@ -107,11 +119,11 @@ public final class LanguageModelTask: TrainingTask {
             for start in stride(from: 0, to: blocks.validation.count, by: batchSize) {
                 let starts = Array(blocks.validation[start..<min(start + batchSize, blocks.validation.count)])
                 let (input, targets) = example(starts, generator: generator)
-                total += Double(logits(input).crossEntropy(targets: targets, reduction: .sum).scalar)
+                total += Double(loss(input, targets, reduction: .sum).scalar)
                 count += targets.reduce(0) { $0 + ($1 == -100 ? 0 : 1) }
             }
         }
-        let loss = total / Double(max(1, count))
-        return Evaluation(loss: loss, metric: Foundation.exp(loss), metricName: "perplexity", higherIsBetter: false)
+        let mean = total / Double(max(1, count))
+        return Evaluation(loss: mean, metric: Foundation.exp(mean), metricName: "perplexity", higherIsBetter: false)
     }
 }
