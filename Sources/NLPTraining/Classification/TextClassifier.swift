@@ -34,10 +34,8 @@ public final class TextClassifier {
     public static func tokenizer(in folder: String, maxPositions: Int) throws -> Tokenizer {
         let path = ModelFolder.path(folder, ModelFolder.tokenizerFile)
         guard FileManager.default.fileExists(atPath: path) else { throw ModelError.missingFile(path) }
-        var tokenizer: Tokenizer
-        do { tokenizer = try Tokenizer(contentsOfFile: path) } catch {
-            throw ModelError.unreadable(file: path, reason: "\(error)")
-        }
+        // Its errors name the file.
+        var tokenizer = try Tokenizer(contentsOfFile: path)
         tokenizer.padding = nil
         if (tokenizer.truncation?.maxLength ?? Int.max) > maxPositions { tokenizer.truncation = Truncation(maxLength: maxPositions) }
         return tokenizer

@@ -76,8 +76,10 @@ public enum LanguageModelRecipe {
                                                            classifier: ("[CLS]", model.id(forToken: "[CLS]")!)),
                              decoder: WordPieceDecoder(), addedTokens: wordSpecials.map { AddedToken($0, special: true) })
         case .char:
+            // With NFKC, full-width and ASCII forms share a token, and letters are lowercased.
+            let normalizer: Normalizer? = compatibilityNormalization ? NormalizerSequence([UnicodeNormalizer(.nfkc), Lowercase()]) : nil
             let tokenizer = try TokenizerTraining.characterLevel(files: files, minFrequency: 2, specialTokens: specials,
-                                                                 options: options)
+                                                                 normalizer: normalizer, options: options)
             guard architecture.isMasked else { return tokenizer }
             // BERT inputs are [CLS] text [SEP]: give the character tokenizer BERT's post-processor.
             return Tokenizer(model: tokenizer.model, normalizer: tokenizer.normalizer, preTokenizer: tokenizer.preTokenizer,

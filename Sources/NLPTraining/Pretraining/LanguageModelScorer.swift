@@ -21,10 +21,8 @@ public final class LanguageModelScorer {
         let loaded = try ModelFolder.load(folder)
         let path = ModelFolder.path(folder, ModelFolder.tokenizerFile)
         guard FileManager.default.fileExists(atPath: path) else { throw ModelError.missingFile(path) }
-        var tokenizer: Tokenizer
-        do { tokenizer = try Tokenizer(contentsOfFile: path) } catch {
-            throw ModelError.unreadable(file: path, reason: "\(error)")
-        }
+        // Its errors name the file.
+        var tokenizer = try Tokenizer(contentsOfFile: path)
         tokenizer.truncation = nil
         tokenizer.padding = nil
         self.tokenizer = tokenizer

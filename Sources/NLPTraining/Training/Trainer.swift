@@ -173,6 +173,13 @@ public final class Trainer {
                 state.intervalSteps = 0
                 state.intervalItems = 0
                 if evaluates, let evaluation = try task.evaluate() {
+                    // Weights that give a non-finite dev loss are not checkpointed (the check comes first).
+                    if let devLoss = evaluation.loss, !devLoss.isFinite {
+                        bar.finish(state.step, status: status())
+                        try writeLog()
+                        throw TrainingError.nonFiniteLoss(step: state.step - 1, what: "the dev loss is \(devLoss.isNaN ? "NaN" : "\(devLoss)")",
+                                                          kept: keptMessage())
+                    }
                     lastEvaluation = evaluation
                     row.devLoss = evaluation.loss
                     row.devMetric = evaluation.metric

@@ -124,10 +124,17 @@ struct FinetuneCommand: ParsableCommand {
         }
 
         // Base and settings.
-        let choice = try BaseChoice.choose(given: base, texts: trainRows.prefix(2000).map(\.text))
+        let folder = output ?? "runs/finetune-" + ((dataPath as NSString).lastPathComponent as NSString).deletingPathExtension
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        if !resuming && FileManager.default.fileExists(atPath: ModelFolder.path(folder, TrainerState.fileName)) {
+            throw CLIError("\(folder): holds an unfinished run; continue it with --resume or choose another -o")
+        }
+        let choice = try BaseChoice.choose(given: base, texts: trainRows.prefix(2000).map(\.text), trainingFiles: [dataPath],
+                                           scratchFolder: ModelFolder.path(folder, "scratch-base"))
         log.say("base: \(choice.folder) (\(choice.reason))")
         let baseConfig = try ModelFolder.readConfig(choice.folder)
         var settings = try FinetuneRecipe.settings(forBase: baseConfig)
+        if choice.isScratch { settings.learningRate = 5e-4 }
         if let epochs { settings.epochs = epochs }
         if let batchSize { settings.batchSize = batchSize }
         if let lr { settings.learningRate = lr }
@@ -136,11 +143,6 @@ struct FinetuneCommand: ParsableCommand {
         if let pooling { settings.pooling = pooling }
         if let patience { settings.patience = patience }
         if let evaluationsPerEpoch { settings.evaluationsPerEpoch = evaluationsPerEpoch }
-        let folder = output ?? "runs/finetune-" + ((dataPath as NSString).lastPathComponent as NSString).deletingPathExtension
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        if !resuming && FileManager.default.fileExists(atPath: ModelFolder.path(folder, TrainerState.fileName)) {
-            throw CLIError("\(folder): holds an unfinished run; continue it with --resume or choose another -o")
-        }
 
         // Tokenizer (the base's, cut at the max length) and model.
         var tokenizer = try Tokenizer(contentsOfFile: ModelFolder.path(choice.folder, ModelFolder.tokenizerFile))

@@ -33,7 +33,7 @@ struct PretrainCommand: ParsableCommand {
     @Option(help: "Vocabulary size of a trained bpe or wordpiece tokenizer.")
     var vocabSize = 8000
 
-    @Flag(help: "Normalize a trained wordpiece tokenizer's input with NFKC (full-width digits and punctuation become ASCII).")
+    @Flag(help: "Normalize a trained wordpiece or char tokenizer's input with NFKC (full-width digits and punctuation become ASCII; char also lowercases).")
     var nfkc = false
 
     @Option(help: "Transformer layers (LSTM layers).")
