@@ -173,7 +173,7 @@ struct FinetuneCommand: ParsableCommand {
         log.say("\(groupedThousands(trainRows.count)) training and \(groupedThousands(devRows.count)) dev rows (dev: \(devSource)); "
                 + "labels \(labels.joined(separator: ", ")); encoded in \(formatFixed(monotonicSeconds() - started, digits: 1)) s"
                 + (cut > 0 ? ", \(cut) rows cut at \(settings.maxLength) tokens" : ""))
-        log.say("settings: \(settings.epochs) epochs × \(batchesPerEpoch) batches of \(settings.batchSize), lr \(settings.learningRate) "
+        log.say("settings: \(settings.epochs) epoch\(settings.epochs == 1 ? "" : "s") × \(batchesPerEpoch) batches of \(settings.batchSize), lr \(settings.learningRate) "
                 + "(AdamW, weight decay \(settings.weightDecay)), warm-up \(formatFixed(settings.warmupRatio * 100, digits: 0))% "
                 + "then linear decay, max length \(settings.maxLength), \(settings.pooling.rawValue) pooling; dev accuracy "
                 + "\(settings.evaluationsPerEpoch)× an epoch, stop after \(settings.patience) without improvement")
