@@ -34,6 +34,9 @@ parser.add_argument("--model", default=os.path.join(root, "models", "all-MiniLM-
 parser.add_argument("--data", default=os.path.join(root, "..", "shared", "data"))
 parser.add_argument("--only", default="train,score")
 parser.add_argument("--rows", type=int, default=2000)
+parser.add_argument("--steps", type=int, default=30, help="timed training steps per window (both sides)")
+parser.add_argument("--windows", type=int, default=3, help="timed windows (both sides; the median is reported)")
+parser.add_argument("--groupings", default="0,1", help="0: random batches, 1: length-grouped batches")
 parser.add_argument("--peer", help=argparse.SUPPRESS)        # internal: run one peer measurement
 parser.add_argument("--grouped", type=int, default=0, help=argparse.SUPPRESS)
 parser.add_argument("--classifier", help=argparse.SUPPRESS)
@@ -135,9 +138,9 @@ def peer_train():
     for _ in range(3):
         step()
     rates = []
-    for _ in range(3):
+    for _ in range(args.windows):
         before, start = state["examples"], time.perf_counter()
-        for _ in range(30):
+        for _ in range(args.steps):
             loss = step()
         rates.append((state["examples"] - before) / (time.perf_counter() - start))
     out = summary(rates)
@@ -185,7 +188,8 @@ if args.peer:
 
 def run_peer(task, *extra):
     command = [sys.executable, os.path.abspath(__file__), "--peer", task, "--threads", str(args.threads),
-               "--model", args.model, "--data", args.data, "--rows", str(args.rows), *extra]
+               "--model", args.model, "--data", args.data, "--rows", str(args.rows), "--steps", str(args.steps),
+               "--windows", str(args.windows), *extra]
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
         sys.stderr.write(done.stderr)
@@ -217,12 +221,12 @@ tasks = args.only.split(",")
 train_tsv = os.path.join(args.data, "sst2", "train.tsv")
 with tempfile.TemporaryDirectory() as work:
     if "train" in tasks:
-        for grouped in (0, 1):
+        for grouped in [int(g) for g in args.groupings.split(",")]:
             before = load()
             peer = run_peer("train", "--grouped", str(grouped))
             ours = json.loads(run([args.binary, "finetune", "train", "--model", args.model, "--data", train_tsv,
                                    "--rows", str(args.rows), "--threads", str(args.threads), "--grouped", str(grouped),
-                                   "--steps", "30", "--windows", "3"]).stdout.strip().splitlines()[-1])
+                                   "--steps", str(args.steps), "--windows", str(args.windows)]).stdout.strip().splitlines()[-1])
             name = "length-grouped batches (as nlp finetune)" if grouped else "random batches (HF Trainer default)"
             table.append((f"MiniLM fine-tuning step, SST-2 {args.rows:,} rows, b32, len 64, {name}", "examples/s",
                           cell(ours), cell(peer), ours["median"] / peer["median"], before))

@@ -22,8 +22,9 @@ rm -rf "$out"
 say "fine-tuning on $data"
 "$nlp" finetune "$data" -o "$out" --epochs 2 --max-length 96
 
-say "scoring a few lines with $out"
+say "scoring a few lines with $out (label, probability, the line)"
+lines=.cache/data/run_lines.txt
 printf '%s\n' "这本书写得很好，推荐大家看" "房间太小，服务员态度也很差" "" \
-              "物流很快，包装完好，质量不错" "电池不耐用，用了两天就坏了，不会再买" \
-  | tee /dev/stderr | "$nlp" score --model "$out" -
+              "物流很快，包装完好，质量不错" "电池不耐用，用了两天就坏了，不会再买" > "$lines"
+"$nlp" score --model "$out" "$lines" | paste - "$lines"
 say "done in $(( $(date +%s) - started )) s"
