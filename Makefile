@@ -1,9 +1,9 @@
-# NLPKit. The two commands: `make test` (build + tests); `make run` arrives with the fine-tune job.
+# NLPKit. The two commands: `make run` (the main job end to end) and `make test` (build + tests).
 SHELL      := /bin/bash
 SWIFT      ?= swift
 BENCH_VENV ?= .venv-bench
 
-.PHONY: setup build test examples bench clean
+.PHONY: setup build test examples bench run clean
 
 ## setup: install missing Debian packages and fetch model/data packages (idempotent)
 setup:
@@ -26,6 +26,10 @@ examples: setup
 ## measured in the same run; AREA=tensor|tokenizers|… runs one area
 bench: build
 	@BENCH_VENV=$(BENCH_VENV) bench/run.sh $(AREA)
+
+## run: set-up, build, fine-tune a Chinese review sentiment classifier, print its dev metrics, score lines
+run:
+	@scripts/setup/run.sh
 
 clean:
 	rm -rf .build

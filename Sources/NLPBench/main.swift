@@ -7,6 +7,7 @@ let areas: [String: ([String]) throws -> Void] = [
     "tensor": TensorBench.run,
     "models": runModelBench,
     "segmentation": runSegmentationBench,
+    "finetune": runFinetuneBench,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -13,6 +13,7 @@ struct NLP: ParsableCommand {
             Tokenize.self, Decode.self, TrainTokenizer.self,
             SegmentCommand.self, TrainSegmenterCommand.self, EvalSegmenterCommand.self,
             EmbedCommand.self,
+            PretrainCommand.self, FinetuneCommand.self, EvalCommand.self, ScoreCommand.self,
         ]
     )
 

