@@ -167,26 +167,27 @@ public final class BPE: BuiltInModel, @unchecked Sendable {
 
     func tokenize(_ word: UnsafeBufferPointer<UInt8>, byteLevel: Bool, into tokens: TokenBuffer) {
         guard word.count > 0 else { return }
-        // The buffer keeps its scratch and cache alive: plain references, no reference counting per word.
-        unowned(unsafe) let scratch = tokens.bpeScratch
-        if ignoreMerges, let id = wholeWordID(word, byteLevel: byteLevel, scratch) {
-            tokens.append(ModelToken(id: id, start: 0, end: Int32(word.count)))
-            return
+        // The buffer keeps its scratch and cache alive: used unretained, no reference counting per word.
+        tokens.scratchRef._withUnsafeGuaranteedRef { scratch in
+            if ignoreMerges, let id = wholeWordID(word, byteLevel: byteLevel, scratch) {
+                tokens.append(ModelToken(id: id, start: 0, end: Int32(word.count)))
+                return
+            }
+            guard dropout == nil && word.count <= BPE.cacheableLength else {
+                merge(word, byteLevel: byteLevel, scratch: scratch, into: tokens)
+                return
+            }
+            if tokens.cacheModelID != ObjectIdentifier(self) {
+                tokens.useCache(Workspace.current.cache(for: self), of: self)
+            }
+            tokens.cacheRef!._withUnsafeGuaranteedRef { cache in
+                let hash = BPECache.hash(word, byteLevel)
+                if cache.lookup(word, hash: hash, into: tokens) { return }
+                let first = tokens.count
+                merge(word, byteLevel: byteLevel, scratch: scratch, into: tokens)
+                cache.store(word, hash: hash, tokens: UnsafeBufferPointer(start: tokens.base + first, count: tokens.count - first))
+            }
         }
-        guard dropout == nil && word.count <= BPE.cacheableLength else {
-            merge(word, byteLevel: byteLevel, scratch: scratch, into: tokens)
-            return
-        }
-        if tokens.cacheModel !== self {
-            tokens.cache = Workspace.current.cache(for: self)
-            tokens.cacheModel = self
-        }
-        unowned(unsafe) let cache = tokens.cache!
-        let hash = BPECache.hash(word, byteLevel)
-        if cache.lookup(word, hash: hash, into: tokens) { return }
-        let first = tokens.count
-        merge(word, byteLevel: byteLevel, scratch: scratch, into: tokens)
-        cache.store(word, hash: hash, tokens: UnsafeBufferPointer(start: tokens.base + first, count: tokens.count - first))
     }
 
     /// ignore_merges: the id of the whole word if it is in the vocabulary.
