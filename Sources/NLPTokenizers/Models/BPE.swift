@@ -26,6 +26,10 @@ public final class BPE: BuiltInModel, @unchecked Sendable {
     /// Ids of `<0x00>` … `<0xFF>` (-1 if absent).
     private let fallbackIDs: UnsafeMutablePointer<Int32>
     private let hasPrefixOrSuffix: Bool
+    /// Byte-level without prefix or suffix, every byte a token: the merge of each byte pair, indexed
+    /// by `a << 8 | b` as (rank or Int32.max, result) — the first merges of a word without hashing,
+    /// from a table whose used part stays in cache (3-byte UTF-8 text starts as all byte pairs).
+    private let bytePairs: UnsafeMutablePointer<Int32>?
     /// Words up to this many bytes are cached.
     static let cacheableLength = 256
 
@@ -82,11 +86,26 @@ public final class BPE: BuiltInModel, @unchecked Sendable {
             fallbackIDs[b] = Int32(v.id(for: "<0x\(b < 16 ? "0" : "")\(String(b, radix: 16, uppercase: true))>") ?? -1)
         }
         hasPrefixOrSuffix = !prefixBytes.isEmpty || !suffixBytes.isEmpty
+        let levelIDs = byteLevelIDs
+        if !hasPrefixOrSuffix && !(0..<256).contains(where: { levelIDs[$0] < 0 }) {
+            let pairs = UnsafeMutablePointer<Int32>.allocate(capacity: 2 * 65536)
+            for a in 0..<256 {
+                for b in 0..<256 {
+                    let m = mergeTable.find(levelIDs[a], levelIDs[b])
+                    pairs[2 * (a << 8 | b)] = m.rank < 0 ? Int32.max : m.rank
+                    pairs[2 * (a << 8 | b) + 1] = m.result
+                }
+            }
+            bytePairs = pairs
+        } else {
+            bytePairs = nil
+        }
     }
 
     deinit {
         byteLevelIDs.deallocate()
         fallbackIDs.deallocate()
+        bytePairs?.deallocate()
     }
 
     convenience init(json: JSONField) throws {
@@ -148,25 +167,27 @@ public final class BPE: BuiltInModel, @unchecked Sendable {
 
     func tokenize(_ word: UnsafeBufferPointer<UInt8>, byteLevel: Bool, into tokens: TokenBuffer) {
         guard word.count > 0 else { return }
-        let scratch = tokens.bpeScratch
-        if ignoreMerges, let id = wholeWordID(word, byteLevel: byteLevel, scratch) {
-            tokens.append(ModelToken(id: id, start: 0, end: Int32(word.count)))
-            return
-        }
-        var cache: BPECache?
-        if dropout == nil && word.count <= BPE.cacheableLength {
-            if tokens.cacheModel === self {
-                cache = tokens.cache
-            } else {
-                cache = Workspace.current.cache(for: self)
-                tokens.cacheModel = self
-                tokens.cache = cache
+        // The buffer keeps its scratch and cache alive: used unretained, no reference counting per word.
+        tokens.scratchRef._withUnsafeGuaranteedRef { scratch in
+            if ignoreMerges, let id = wholeWordID(word, byteLevel: byteLevel, scratch) {
+                tokens.append(ModelToken(id: id, start: 0, end: Int32(word.count)))
+                return
+            }
+            guard dropout == nil && word.count <= BPE.cacheableLength else {
+                merge(word, byteLevel: byteLevel, scratch: scratch, into: tokens)
+                return
+            }
+            if tokens.cacheModelID != ObjectIdentifier(self) {
+                tokens.useCache(Workspace.current.cache(for: self), of: self)
+            }
+            tokens.cacheRef!._withUnsafeGuaranteedRef { cache in
+                let hash = BPECache.hash(word, byteLevel)
+                if cache.lookup(word, hash: hash, into: tokens) { return }
+                let first = tokens.count
+                merge(word, byteLevel: byteLevel, scratch: scratch, into: tokens)
+                cache.store(word, hash: hash, tokens: UnsafeBufferPointer(start: tokens.base + first, count: tokens.count - first))
             }
         }
-        if let cache, cache.lookup(word, byteLevel: byteLevel, into: tokens) { return }
-        let first = tokens.count
-        merge(word, byteLevel: byteLevel, scratch: scratch, into: tokens)
-        cache?.store(word, byteLevel: byteLevel, tokens: UnsafeBufferPointer(start: tokens.base + first, count: tokens.count - first))
     }
 
     /// ignore_merges: the id of the whole word if it is in the vocabulary.
@@ -196,12 +217,25 @@ public final class BPE: BuiltInModel, @unchecked Sendable {
     /// HF's `merge_word`: the initial symbols, then the merges.
     private func merge(_ word: UnsafeBufferPointer<UInt8>, byteLevel: Bool, scratch s: BPEScratch,
                        into tokens: TokenBuffer) {
-        s.reset()
         let p = word.baseAddress!, n = word.count
+        if byteLevel, let bytePairs, dropout == nil, n <= BPE.scanLimit {
+            let ids = s.ids, lengths = s.lengths, ranks = s.ranks, results = s.results
+            for k in 0..<n {
+                ids[k] = byteLevelIDs[Int(p[k])]
+                lengths[k] = 1
+            }
+            for k in 0..<(n - 1) {
+                let pair = 2 * (Int(p[k]) << 8 | Int(p[k + 1]))
+                ranks[k] = bytePairs[pair]
+                results[k] = bytePairs[pair + 1]
+            }
+            appendSymbols(s, count: n > 1 ? mergeByScanning(s, count: n, ranked: true) : n, into: tokens)
+            return
+        }
+        s.reset()
         var unknownLength: Int32 = 0, hasUnknown = false
         let plainByteLevel = byteLevel && !hasPrefixOrSuffix
         var i = 0
-        var mapped = [UInt8](repeating: 0, count: 4)
         while i < n {
             let length = byteLevel ? 1 : UTF8Scalars.length(lead: p[i])
             let isFirst = i == 0, isLast = i + length >= n
@@ -209,10 +243,8 @@ public final class BPE: BuiltInModel, @unchecked Sendable {
             if plainByteLevel {
                 id = byteLevelIDs[Int(p[i])]
             } else if byteLevel {
-                let m = ByteLevelAlphabet.utf8[Int(p[i])]
-                for k in 0..<m.count { mapped[k] = m[k] }
-                id = mapped.withUnsafeBufferPointer {
-                    symbolID(UnsafeBufferPointer(rebasing: $0[0..<m.count]), first: isFirst, last: isLast, s)
+                id = ByteLevelAlphabet.utf8[Int(p[i])].withUnsafeBufferPointer {
+                    symbolID($0, first: isFirst, last: isLast, s)
                 }
             } else {
                 id = symbolID(UnsafeBufferPointer(start: p + i, count: length), first: isFirst, last: isLast, s)
@@ -249,10 +281,11 @@ public final class BPE: BuiltInModel, @unchecked Sendable {
             i += length
         }
         if hasUnknown { s.add(unknownID, unknownLength) }
-        if s.count > 1 {
-            if dropout == nil && s.count <= 12 { mergeByScanning(s) } else { mergeWithHeap(s) }
+        if dropout == nil && s.count <= BPE.scanLimit {
+            appendSymbols(s, count: s.count > 1 ? mergeByScanning(s, count: s.count, ranked: false) : s.count, into: tokens)
+            return
         }
-        // Offsets are the running sums of the symbol lengths, as HF computes them.
+        if s.count > 1 { mergeWithHeap(s) }
         let ids = s.ids, lengths = s.lengths, next = s.next
         var offset: Int32 = 0
         var k = s.count > 0 ? 0 : -1
@@ -264,49 +297,62 @@ public final class BPE: BuiltInModel, @unchecked Sendable {
         }
     }
 
-    /// Small words: find the lowest-ranked adjacent pair by scanning, merge, repeat.
-    private func mergeByScanning(_ s: BPEScratch) {
-        let count = s.count
-        let ids = s.ids, lengths = s.lengths, previous = s.previous, next = s.next
-        let ranks = s.ranks, results = s.results
+    /// The first `count` symbols of the scratch as tokens; offsets are the running sums of the
+    /// symbol lengths, as HF computes them.
+    @inline(__always)
+    private func appendSymbols(_ s: BPEScratch, count: Int, into tokens: TokenBuffer) {
+        let ids = s.ids, lengths = s.lengths
+        var offset: Int32 = 0
         for k in 0..<count {
-            if k + 1 < count {
+            let end = offset + lengths[k]
+            tokens.append(ModelToken(id: ids[k], start: offset, end: end))
+            offset = end
+        }
+    }
+
+    /// Words up to this many symbols are merged by scanning; longer ones through the heap.
+    static let scanLimit = 48
+
+    /// Words up to `scanLimit` symbols: tiktoken's loop over contiguous arrays — find the
+    /// lowest-ranked adjacent pair (leftmost on a tie, as HF's (rank, position) heap), merge it,
+    /// close the gap, re-rank its two neighbours. `ranked`: the pairs' ranks and results are
+    /// already filled in. Returns the number of symbols left.
+    private func mergeByScanning(_ s: BPEScratch, count symbols: Int, ranked: Bool) -> Int {
+        var count = symbols
+        let ids = s.ids, lengths = s.lengths, ranks = s.ranks, results = s.results
+        if !ranked {
+            for k in 0..<(count - 1) {
                 let m = merges.find(ids[k], ids[k + 1])
                 ranks[k] = m.rank < 0 ? Int32.max : m.rank
                 results[k] = m.result
-            } else {
-                ranks[k] = Int32.max
-                results[k] = -1
             }
         }
-        while true {
+        while count > 1 {
             var best = Int32.max, at = -1
-            var k = 0
-            while k >= 0 {
-                if ranks[k] < best { best = ranks[k]; at = k }
-                k = Int(next[k])
-            }
-            if at < 0 { return }
-            let right = Int(next[at])
+            for k in 0..<(count - 1) where ranks[k] < best { best = ranks[k]; at = k }
+            if at < 0 { break }
             ids[at] = results[at]
-            lengths[at] += lengths[right]
-            next[at] = next[right]
-            let after = Int(next[at])
-            if after >= 0 {
-                previous[after] = Int32(at)
-                let m = merges.find(ids[at], ids[after])
+            lengths[at] += lengths[at + 1]
+            let tail = count - at - 2
+            if tail > 0 {
+                (ids + at + 1).update(from: ids + at + 2, count: tail)
+                (lengths + at + 1).update(from: lengths + at + 2, count: tail)
+                (ranks + at + 1).update(from: ranks + at + 2, count: tail)
+                (results + at + 1).update(from: results + at + 2, count: tail)
+            }
+            count -= 1
+            if at + 1 < count {
+                let m = merges.find(ids[at], ids[at + 1])
                 ranks[at] = m.rank < 0 ? Int32.max : m.rank
                 results[at] = m.result
-            } else {
-                ranks[at] = Int32.max
             }
-            let left = Int(previous[at])
-            if left >= 0 {
-                let m = merges.find(ids[left], ids[at])
-                ranks[left] = m.rank < 0 ? Int32.max : m.rank
-                results[left] = m.result
+            if at > 0 {
+                let m = merges.find(ids[at - 1], ids[at])
+                ranks[at - 1] = m.rank < 0 ? Int32.max : m.rank
+                results[at - 1] = m.result
             }
         }
+        return count
     }
 
     /// Long words (and dropout): HF's priority queue of candidate merges, lowest (rank, position)
@@ -507,12 +553,12 @@ final class BPECache {
     }
 
     @inline(__always)
-    private static func hash(_ word: UnsafeBufferPointer<UInt8>, _ byteLevel: Bool) -> UInt64 {
+    static func hash(_ word: UnsafeBufferPointer<UInt8>, _ byteLevel: Bool) -> UInt64 {
         ByteStringTable.word(word.baseAddress!, word.count).hash ^ (byteLevel ? 0x5555_5555_5555_5555 : 0)
     }
 
-    func lookup(_ word: UnsafeBufferPointer<UInt8>, byteLevel isByteLevel: Bool, into tokens: TokenBuffer) -> Bool {
-        let h = BPECache.hash(word, isByteLevel)
+    /// Appends the cached tokens of `word` (whose `hash(_:_:)` is `h`), or returns false.
+    func lookup(_ word: UnsafeBufferPointer<UInt8>, hash h: UInt64, into tokens: TokenBuffer) -> Bool {
         let mask = BPECache.slotCount - 1
         var s = Int(truncatingIfNeeded: h) & mask
         let keyBase = keys.base, starts = keyStarts.base
@@ -537,12 +583,11 @@ final class BPECache {
         }
     }
 
-    func store(_ word: UnsafeBufferPointer<UInt8>, byteLevel isByteLevel: Bool, tokens: UnsafeBufferPointer<ModelToken>) {
+    func store(_ word: UnsafeBufferPointer<UInt8>, hash h: UInt64, tokens: UnsafeBufferPointer<ModelToken>) {
         // Only results whose offsets are contiguous can be replayed from ends alone.
         var expected: Int32 = 0
         for t in tokens { if t.start != expected { return }; expected = t.end }
         if entries >= BPECache.capacity { clear() }
-        let h = BPECache.hash(word, isByteLevel)
         let mask = BPECache.slotCount - 1
         var s = Int(truncatingIfNeeded: h) & mask
         while slots[s].entry >= 0 { s = (s + 1) & mask }

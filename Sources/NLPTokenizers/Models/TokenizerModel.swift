@@ -46,18 +46,31 @@ final class TokenBuffer {
     private(set) var base: UnsafeMutablePointer<ModelToken>
     private var capacity: Int
     var count = 0
-    /// The BPE model this thread last used and its word cache (a strong reference, so that the
-    /// identity check cannot be fooled by a freed model's address).
-    var cacheModel: BPE?
-    var cache: BPECache?
-    let bpeScratch = BPEScratch()
+    /// The BPE model this thread last used and its word cache (strong references, so that the
+    /// identity check cannot be fooled by a freed model's address). The hot path reads only the
+    /// identifier and the unretained reference: no reference count of the shared model is touched
+    /// per word, and none of the cache's.
+    private var cacheModel: BPE?
+    private var cache: BPECache?
+    private(set) var cacheModelID: ObjectIdentifier?
+    private(set) var cacheRef: Unmanaged<BPECache>?
+    private let bpeScratch = BPEScratch()
+    let scratchRef: Unmanaged<BPEScratch>
 
     init(capacity: Int = 256) {
         self.capacity = capacity
+        scratchRef = Unmanaged.passUnretained(bpeScratch)
         base = .allocate(capacity: capacity)
     }
 
     deinit { base.deallocate() }
+
+    func useCache(_ cache: BPECache, of model: BPE) {
+        self.cache = cache
+        cacheModel = model
+        cacheModelID = ObjectIdentifier(model)
+        cacheRef = Unmanaged.passUnretained(cache)
+    }
 
     @inline(__always)
     func append(_ t: ModelToken) {
