@@ -3,7 +3,7 @@ SHELL      := /bin/bash
 SWIFT      ?= swift
 BENCH_VENV ?= .venv-bench
 
-.PHONY: setup build test bench run clean
+.PHONY: setup build test examples bench run clean
 
 ## setup: install missing Debian packages and fetch model/data packages (idempotent)
 setup:
@@ -14,8 +14,13 @@ build: setup
 	$(SWIFT) build -c release
 
 ## test: build and run every test (release build: numeric tests are too slow in debug)
-test: setup
+test: setup examples
 	$(SWIFT) test -c release
+
+## examples: build the programs under Examples/ and run the tokenize example
+examples: setup
+	$(SWIFT) build -c release --product tokenize-example
+	.build/release/tokenize-example models/all-MiniLM-L6-v2/tokenizer.json "Hello, world!"
 
 ## bench: release build, then our figures beside the peer's (PyTorch, HF tokenizers, jieba, …)
 ## measured in the same run; AREA=tensor|tokenizers|… runs one area

@@ -50,6 +50,8 @@ let package = Package(
         ]),
         .executableTarget(name: "nlp-bench", dependencies: ["NLPKit", "CBLAS"], path: "Sources/NLPBench",
                           swiftSettings: vectorISA),
+        // Examples/: small programs that use the library; `make test` builds them so they cannot rot.
+        .executableTarget(name: "tokenize-example", dependencies: ["NLPTokenizers"], path: "Examples/Tokenize"),
 
         // Examples of the library.
         .executableTarget(name: "rank-sentences", dependencies: ["NLPKit"], path: "Examples/RankSentences"),

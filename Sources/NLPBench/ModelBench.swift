@@ -20,7 +20,6 @@ func runModelBench(_ arguments: [String]) throws {
     }
 }
 
-
 /// `--name value` pairs.
 struct BenchOptions {
     var values: [String: String] = [:]

@@ -43,3 +43,32 @@ final class FusedRecurrentTests: XCTestCase {
         assertClose(reverse.output.scalars, back.scalars, tolerance: 1e-6)
     }
 }
+
+extension FusedRecurrentTests {
+    /// The two-thread path (steps split by hidden units) gives the serial path's outputs and gradients.
+    func testStepsSplitOverThreadsMatchOneThread() {
+        let threads = Parallelism.threads, threshold = RecurrentParallelism.minimumStepWork
+        defer { Parallelism.setThreads(threads); RecurrentParallelism.minimumStepWork = threshold }
+        for cell in [RecurrentCell.tanh, .lstm, .gru] {
+            let (b, t, i, h) = (5, 4, 3, 17), g = cell.gates * h
+            let inputs = [GradientCheck.random([b, t, i], seed: 21), GradientCheck.random([g, i], seed: 22),
+                          GradientCheck.random([g, h], seed: 23), GradientCheck.random([g], seed: 24),
+                          GradientCheck.random([g], seed: 25), GradientCheck.random([b, h], seed: 26), GradientCheck.random([b, h], seed: 27)]
+            func run(threads: Int, reverse: Bool) -> [[Float]] {
+                Parallelism.setThreads(threads)
+                RecurrentParallelism.minimumStepWork = 0
+                for x in inputs { x.grad = nil }
+                let r = Tensor.recurrentLayer(cell, input: inputs[0], weightIH: inputs[1], weightHH: inputs[2], biasIH: inputs[3],
+                                              biasHH: inputs[4], hidden: inputs[5], cell: cell == .lstm ? inputs[6] : nil,
+                                              lengths: [4, 2, 0, 3, 1], reverse: reverse)
+                let weights = Tensor.uniform(r.output.shape, low: -1, high: 1, generator: RandomGenerator(seed: 5))
+                ((r.output * weights).sum() + r.hidden.sum() + (r.cell?.sum() ?? Tensor(0))).backward()
+                return [r.output.scalars, r.hidden.scalars] + inputs.prefix(cell == .lstm ? 7 : 6).map { $0.grad!.scalars }
+            }
+            for reverse in [false, true] {
+                let one = run(threads: 1, reverse: reverse), two = run(threads: 2, reverse: reverse)
+                for (k, (a, e)) in zip(two, one).enumerated() { assertClose(a, e, tolerance: 1e-5, "\(cell) part \(k)") }
+            }
+        }
+    }
+}

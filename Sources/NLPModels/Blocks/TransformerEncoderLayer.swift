@@ -10,11 +10,11 @@ public final class TransformerEncoderLayer: Module {
     public let norm1: LayerNorm
     public let norm2: LayerNorm
     public let dropout: Dropout, dropout1: Dropout, dropout2: Dropout
-    public let activation: Activation
+    public let activation: ActivationFunction
 
     public override var checkpointKeys: [String: String] { ["selfAttention": "self_attn"] }
 
-    public init(width: Int, heads: Int, feedForward: Int, dropout p: Float = 0.1, activation: Activation = .relu,
+    public init(width: Int, heads: Int, feedForward: Int, dropout p: Float = 0.1, activation: ActivationFunction = .relu,
                 layerNormEpsilon: Float = 1e-5) {
         selfAttention = MultiHeadAttention(width: width, heads: heads, dropout: p)
         linear1 = Linear(width, feedForward)
@@ -48,12 +48,12 @@ public final class TransformerDecoderLayer: Module {
     public let norm2: LayerNorm?
     public let norm3: LayerNorm
     public let dropout: Dropout, dropout1: Dropout, dropout2: Dropout, dropout3: Dropout
-    public let activation: Activation
+    public let activation: ActivationFunction
 
     public override var checkpointKeys: [String: String] { ["selfAttention": "self_attn", "crossAttention": "multihead_attn"] }
 
     public init(width: Int, heads: Int, feedForward: Int, crossAttention: Bool = true, dropout p: Float = 0.1,
-                activation: Activation = .relu, layerNormEpsilon: Float = 1e-5) {
+                activation: ActivationFunction = .relu, layerNormEpsilon: Float = 1e-5) {
         selfAttention = MultiHeadAttention(width: width, heads: heads, dropout: p)
         self.crossAttention = crossAttention ? MultiHeadAttention(width: width, heads: heads, dropout: p) : nil
         linear1 = Linear(width, feedForward)

@@ -25,7 +25,7 @@ public final class BertPredictionHead: Module {
 
 public final class BertPredictionTransform: Module {
     public let dense: Linear
-    public let activation: Activation
+    public let activation: ActivationFunction
     public let layerNorm: LayerNorm
 
     public override var checkpointKeys: [String: String] { ["layerNorm": "LayerNorm"] }

@@ -1,149 +1,203 @@
-// The cells of the fused recurrent layer (RecurrentLayer.swift), one row of the batch at a time,
-// forward and backward side by side. Gate layouts and equations are PyTorch's (nn.RNN, nn.LSTM,
-// nn.GRU), so their weights load unchanged. H = hidden size; `xp` is the input projection of the
-// row's position (W_ih·x + biases folded in), `hh` the recurrent projection W_hh·h of this step.
+// The cells of the fused recurrent layer (RecurrentLayer.swift), forward and backward side by
+// side. Gate layouts and equations are PyTorch's (nn.RNN, nn.LSTM, nn.GRU), so their weights load
+// unchanged. A cell works on one step of the whole batch in the layer's feature-major layout:
+// row r of a block holds feature r for every row of the batch ("lanes", contiguous), so the
+// inner loops run over the batch and vectorize. H = hidden size, G·H gate rows.
+//
+// Lanes past their sequence's end (`active` 0) compute but keep their state, and pass the
+// state's gradient through untouched with zero gradient into the gates.
 
-/// A recurrent cell: how many gate blocks it projects to and what it keeps for the backward.
+/// A recurrent cell: gate blocks, what it keeps for the backward, and its two passes.
 protocol RecurrentCellKernel {
     /// Gate blocks of H rows in W_ih / W_hh.
     static var gates: Int { get }
-    /// Floats saved per position for the backward.
-    static func savedWidth(hidden: Int) -> Int
-    /// Advances one row: reads xp [G·H], hh [G·H]; updates h [H] (and c [H]); writes `saved`.
-    /// `hiddenBias` is GRU's b_hn (which sits inside the reset gate), nil otherwise.
-    static func forward(hidden n: Int, xp: UnsafePointer<Float>, hh: UnsafePointer<Float>,
-                        hiddenBias: UnsafePointer<Float>?, h: UnsafeMutablePointer<Float>,
-                        c: UnsafeMutablePointer<Float>?, saved: UnsafeMutablePointer<Float>)
-    /// One row backward: dh [H] is the gradient reaching the new state (output + later steps);
-    /// writes the gradients of the input projection (dxp [G·H]) and of the recurrent projection
-    /// (dhh [G·H]; the same buffer as dxp for RNN and LSTM), the part of d(h_prev) that does not
-    /// go through W_hh (`direct` [H]), and updates dc [H] to d(c_prev).
-    static func backward(hidden n: Int, dh: UnsafePointer<Float>, saved: UnsafePointer<Float>,
-                         hPrev: UnsafePointer<Float>, dc: UnsafeMutablePointer<Float>?,
-                         dxp: UnsafeMutablePointer<Float>, dhh: UnsafeMutablePointer<Float>,
-                         direct: UnsafeMutablePointer<Float>)
+    /// Whether W_hh·h adds straight onto the gate pre-activations (RNN, LSTM) or stays apart
+    /// (GRU, whose reset gate multiplies W_hn·h + b_hn).
+    static var recurrentIntoGates: Bool { get }
+    /// Extra H-row blocks saved per step for the backward.
+    static var savedBlocks: Int { get }
+
+    /// One step. `gates` (rows g at `gates + g·ld`) holds the pre-activations (with W_hh·h when
+    /// `recurrentIntoGates`) and is overwritten with the activations; `hh` [G·H, lanes] is W_hh·h
+    /// otherwise. h and c [H, lanes] are updated in place; `saved` rows (stride ld) are written.
+    static func forward(hidden n: Int, lanes: Int, gates: UnsafeMutablePointer<Float>, ld: Int,
+                        hh: UnsafePointer<Float>?, hiddenBias: UnsafePointer<Float>?,
+                        h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>?,
+                        saved: UnsafeMutablePointer<Float>, active: UnsafePointer<Float>)
+
+    /// One step back. `dh` [H, lanes] is the gradient reaching the new state; writes the gates'
+    /// gradient (dGates rows, stride ld) and the recurrent projection's (dhh; the same buffer
+    /// for RNN and LSTM), the part of d(h_prev) that bypasses W_hh (`direct` [H, lanes]), and
+    /// updates dc [H, lanes] to d(c_prev).
+    static func backward(hidden n: Int, lanes: Int, gates: UnsafePointer<Float>, saved: UnsafePointer<Float>,
+                         hPrev: UnsafePointer<Float>, ld: Int, dh: UnsafePointer<Float>, dc: UnsafeMutablePointer<Float>?,
+                         dGates: UnsafeMutablePointer<Float>, dhh: UnsafeMutablePointer<Float>,
+                         direct: UnsafeMutablePointer<Float>, active: UnsafePointer<Float>)
 }
 
-/// Elman RNN: h' = tanh(W_ih·x + b_ih + W_hh·h + b_hh). Saves h'.
+/// Runs `body(offset)` over the lanes in chunks of eight (the layer pads lanes to a multiple of 8).
+@inline(__always)
+func forEachLaneChunk(_ lanes: Int, _ body: (Int) -> Void) {
+    var b = 0
+    while b < lanes {
+        body(b)
+        b += 8
+    }
+}
+
+typealias V = VectorMath
+
+/// Elman RNN: h' = tanh(W_ih·x + b_ih + W_hh·h + b_hh). The gate row keeps h'.
 enum TanhCell: RecurrentCellKernel {
     static var gates: Int { 1 }
-    static func savedWidth(hidden: Int) -> Int { hidden }
+    static var recurrentIntoGates: Bool { true }
+    static var savedBlocks: Int { 0 }
 
     @inline(__always)
-    static func forward(hidden n: Int, xp: UnsafePointer<Float>, hh: UnsafePointer<Float>,
-                        hiddenBias: UnsafePointer<Float>?, h: UnsafeMutablePointer<Float>,
-                        c: UnsafeMutablePointer<Float>?, saved: UnsafeMutablePointer<Float>) {
+    static func forward(hidden n: Int, lanes: Int, gates: UnsafeMutablePointer<Float>, ld: Int,
+                        hh: UnsafePointer<Float>?, hiddenBias: UnsafePointer<Float>?,
+                        h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>?,
+                        saved: UnsafeMutablePointer<Float>, active: UnsafePointer<Float>) {
         for j in 0..<n {
-            let y = FastMath.tanh(xp[j] + hh[j])
-            h[j] = y
-            saved[j] = y
+            let a = gates + j * ld, state = h + j * lanes
+            forEachLaneChunk(lanes) { b in
+                let y = V.tanh(V.load(a + b))
+                V.store(y, a + b)
+                let keep = V.load(active + b) .!= 0
+                V.store(V.load(state + b).replacing(with: y, where: keep), state + b)
+            }
         }
     }
 
     @inline(__always)
-    static func backward(hidden n: Int, dh: UnsafePointer<Float>, saved: UnsafePointer<Float>,
-                         hPrev: UnsafePointer<Float>, dc: UnsafeMutablePointer<Float>?,
-                         dxp: UnsafeMutablePointer<Float>, dhh: UnsafeMutablePointer<Float>,
-                         direct: UnsafeMutablePointer<Float>) {
+    static func backward(hidden n: Int, lanes: Int, gates: UnsafePointer<Float>, saved: UnsafePointer<Float>,
+                         hPrev: UnsafePointer<Float>, ld: Int, dh: UnsafePointer<Float>, dc: UnsafeMutablePointer<Float>?,
+                         dGates: UnsafeMutablePointer<Float>, dhh: UnsafeMutablePointer<Float>,
+                         direct: UnsafeMutablePointer<Float>, active: UnsafePointer<Float>) {
         for j in 0..<n {
-            let y = saved[j]
-            dxp[j] = dh[j] * (1 - y * y)
-            direct[j] = 0
+            let y = gates + j * ld, d = dh + j * lanes, out = dGates + j * ld, e = direct + j * lanes
+            forEachLaneChunk(lanes) { b in
+                let v = V.load(y + b)
+                V.store(V.load(active + b) * V.load(d + b) * (1 - v * v), out + b)
+                V.store(Lanes(), e + b)
+            }
         }
     }
 }
 
-/// LSTM, gates i, f, g, o: c' = f⊙c + i⊙g, h' = o⊙tanh(c'). Saves i, f, g, o, c, tanh(c').
+/// LSTM, gates i, f, g, o: c' = f⊙c + i⊙g, h' = o⊙tanh(c'). Saves c and tanh(c').
 enum LSTMCell: RecurrentCellKernel {
     static var gates: Int { 4 }
-    static func savedWidth(hidden: Int) -> Int { 6 * hidden }
+    static var recurrentIntoGates: Bool { true }
+    static var savedBlocks: Int { 2 }
 
     @inline(__always)
-    static func forward(hidden n: Int, xp: UnsafePointer<Float>, hh: UnsafePointer<Float>,
-                        hiddenBias: UnsafePointer<Float>?, h: UnsafeMutablePointer<Float>,
-                        c: UnsafeMutablePointer<Float>?, saved: UnsafeMutablePointer<Float>) {
+    static func forward(hidden n: Int, lanes: Int, gates: UnsafeMutablePointer<Float>, ld: Int,
+                        hh: UnsafePointer<Float>?, hiddenBias: UnsafePointer<Float>?,
+                        h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>?,
+                        saved: UnsafeMutablePointer<Float>, active: UnsafePointer<Float>) {
         let c = c!
         for j in 0..<n {
-            let i = FastMath.sigmoid(xp[j] + hh[j])
-            let f = FastMath.sigmoid(xp[n + j] + hh[n + j])
-            let g = FastMath.tanh(xp[2 * n + j] + hh[2 * n + j])
-            let o = FastMath.sigmoid(xp[3 * n + j] + hh[3 * n + j])
-            let cPrev = c[j]
-            let cNew = f * cPrev + i * g
-            let tc = FastMath.tanh(cNew)
-            c[j] = cNew
-            h[j] = o * tc
-            saved[j] = i
-            saved[n + j] = f
-            saved[2 * n + j] = g
-            saved[3 * n + j] = o
-            saved[4 * n + j] = cPrev
-            saved[5 * n + j] = tc
+            let gi = gates + j * ld, gf = gates + (n + j) * ld, gg = gates + (2 * n + j) * ld, go = gates + (3 * n + j) * ld
+            let savedC = saved + j * ld, savedT = saved + (n + j) * ld
+            let hj = h + j * lanes, cj = c + j * lanes
+            forEachLaneChunk(lanes) { b in
+                let i = V.sigmoid(V.load(gi + b)), f = V.sigmoid(V.load(gf + b))
+                let g = V.tanh(V.load(gg + b)), o = V.sigmoid(V.load(go + b))
+                let cPrev = V.load(cj + b)
+                let cNew = f * cPrev + i * g
+                let tc = V.tanh(cNew)
+                V.store(i, gi + b); V.store(f, gf + b); V.store(g, gg + b); V.store(o, go + b)
+                V.store(cPrev, savedC + b)
+                V.store(tc, savedT + b)
+                let keep = V.load(active + b) .!= 0
+                V.store(cPrev.replacing(with: cNew, where: keep), cj + b)
+                V.store(V.load(hj + b).replacing(with: o * tc, where: keep), hj + b)
+            }
         }
     }
 
     @inline(__always)
-    static func backward(hidden n: Int, dh: UnsafePointer<Float>, saved: UnsafePointer<Float>,
-                         hPrev: UnsafePointer<Float>, dc: UnsafeMutablePointer<Float>?,
-                         dxp: UnsafeMutablePointer<Float>, dhh: UnsafeMutablePointer<Float>,
-                         direct: UnsafeMutablePointer<Float>) {
+    static func backward(hidden n: Int, lanes: Int, gates: UnsafePointer<Float>, saved: UnsafePointer<Float>,
+                         hPrev: UnsafePointer<Float>, ld: Int, dh: UnsafePointer<Float>, dc: UnsafeMutablePointer<Float>?,
+                         dGates: UnsafeMutablePointer<Float>, dhh: UnsafeMutablePointer<Float>,
+                         direct: UnsafeMutablePointer<Float>, active: UnsafePointer<Float>) {
         let dc = dc!
         for j in 0..<n {
-            let i = saved[j], f = saved[n + j], g = saved[2 * n + j], o = saved[3 * n + j]
-            let cPrev = saved[4 * n + j], tc = saved[5 * n + j]
-            let d = dh[j]
-            let dcj = dc[j] + d * o * (1 - tc * tc)
-            dxp[j] = dcj * g * i * (1 - i)
-            dxp[n + j] = dcj * cPrev * f * (1 - f)
-            dxp[2 * n + j] = dcj * i * (1 - g * g)
-            dxp[3 * n + j] = d * tc * o * (1 - o)
-            dc[j] = dcj * f
-            direct[j] = 0
+            let gi = gates + j * ld, gf = gates + (n + j) * ld, gg = gates + (2 * n + j) * ld, go = gates + (3 * n + j) * ld
+            let savedC = saved + j * ld, savedT = saved + (n + j) * ld
+            let di = dGates + j * ld, df = dGates + (n + j) * ld, dg = dGates + (2 * n + j) * ld, dO = dGates + (3 * n + j) * ld
+            let d = dh + j * lanes, dcj = dc + j * lanes, e = direct + j * lanes
+            forEachLaneChunk(lanes) { b in
+                let i = V.load(gi + b), f = V.load(gf + b), g = V.load(gg + b), o = V.load(go + b)
+                let tc = V.load(savedT + b), a = V.load(active + b), dhb = V.load(d + b)
+                let dcOld = V.load(dcj + b)
+                let dcTotal = dcOld + dhb * o * (1 - tc * tc)
+                let scaled = a * dcTotal
+                V.store(scaled * g * i * (1 - i), di + b)
+                V.store(scaled * V.load(savedC + b) * f * (1 - f), df + b)
+                V.store(scaled * i * (1 - g * g), dg + b)
+                V.store(a * dhb * tc * o * (1 - o), dO + b)
+                V.store(dcOld.replacing(with: dcTotal * f, where: a .!= 0), dcj + b)
+                V.store(Lanes(), e + b)
+            }
         }
     }
 }
 
 /// GRU, gates r, z, n: n = tanh(W_in·x + b_in + r⊙(W_hn·h + b_hn)), h' = (1 − z)⊙n + z⊙h.
-/// Saves r, z, n and W_hn·h + b_hn.
+/// Saves W_hn·h + b_hn.
 enum GRUCell: RecurrentCellKernel {
     static var gates: Int { 3 }
-    static func savedWidth(hidden: Int) -> Int { 4 * hidden }
+    static var recurrentIntoGates: Bool { false }
+    static var savedBlocks: Int { 1 }
 
     @inline(__always)
-    static func forward(hidden n: Int, xp: UnsafePointer<Float>, hh: UnsafePointer<Float>,
-                        hiddenBias: UnsafePointer<Float>?, h: UnsafeMutablePointer<Float>,
-                        c: UnsafeMutablePointer<Float>?, saved: UnsafeMutablePointer<Float>) {
+    static func forward(hidden n: Int, lanes: Int, gates: UnsafeMutablePointer<Float>, ld: Int,
+                        hh: UnsafePointer<Float>?, hiddenBias: UnsafePointer<Float>?,
+                        h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>?,
+                        saved: UnsafeMutablePointer<Float>, active: UnsafePointer<Float>) {
+        let hh = hh!
         for j in 0..<n {
-            let r = FastMath.sigmoid(xp[j] + hh[j])
-            let z = FastMath.sigmoid(xp[n + j] + hh[n + j])
-            let hn = hh[2 * n + j] + (hiddenBias?[j] ?? 0)
-            let candidate = FastMath.tanh(xp[2 * n + j] + r * hn)
-            h[j] = (1 - z) * candidate + z * h[j]
-            saved[j] = r
-            saved[n + j] = z
-            saved[2 * n + j] = candidate
-            saved[3 * n + j] = hn
+            let gr = gates + j * ld, gz = gates + (n + j) * ld, gn = gates + (2 * n + j) * ld
+            let hr = hh + j * lanes, hz = hh + (n + j) * lanes, hnRow = hh + (2 * n + j) * lanes
+            let savedN = saved + j * ld, hj = h + j * lanes
+            let bias = Lanes(repeating: hiddenBias?[j] ?? 0)
+            forEachLaneChunk(lanes) { b in
+                let r = V.sigmoid(V.load(gr + b) + V.load(hr + b))
+                let z = V.sigmoid(V.load(gz + b) + V.load(hz + b))
+                let hn = V.load(hnRow + b) + bias
+                let candidate = V.tanh(V.load(gn + b) + r * hn)
+                V.store(r, gr + b); V.store(z, gz + b); V.store(candidate, gn + b)
+                V.store(hn, savedN + b)
+                let old = V.load(hj + b)
+                let keep = V.load(active + b) .!= 0
+                V.store(old.replacing(with: (1 - z) * candidate + z * old, where: keep), hj + b)
+            }
         }
     }
 
     @inline(__always)
-    static func backward(hidden n: Int, dh: UnsafePointer<Float>, saved: UnsafePointer<Float>,
-                         hPrev: UnsafePointer<Float>, dc: UnsafeMutablePointer<Float>?,
-                         dxp: UnsafeMutablePointer<Float>, dhh: UnsafeMutablePointer<Float>,
-                         direct: UnsafeMutablePointer<Float>) {
+    static func backward(hidden n: Int, lanes: Int, gates: UnsafePointer<Float>, saved: UnsafePointer<Float>,
+                         hPrev: UnsafePointer<Float>, ld: Int, dh: UnsafePointer<Float>, dc: UnsafeMutablePointer<Float>?,
+                         dGates: UnsafeMutablePointer<Float>, dhh: UnsafeMutablePointer<Float>,
+                         direct: UnsafeMutablePointer<Float>, active: UnsafePointer<Float>) {
         for j in 0..<n {
-            let r = saved[j], z = saved[n + j], candidate = saved[2 * n + j], hn = saved[3 * n + j]
-            let d = dh[j]
-            let dCandidate = d * (1 - z) * (1 - candidate * candidate)
-            let dr = dCandidate * hn * r * (1 - r)
-            let dz = d * (hPrev[j] - candidate) * z * (1 - z)
-            dxp[j] = dr
-            dxp[n + j] = dz
-            dxp[2 * n + j] = dCandidate
-            dhh[j] = dr
-            dhh[n + j] = dz
-            dhh[2 * n + j] = dCandidate * r
-            direct[j] = d * z
+            let gr = gates + j * ld, gz = gates + (n + j) * ld, gn = gates + (2 * n + j) * ld
+            let savedN = saved + j * ld, hp = hPrev + j * ld
+            let dr = dGates + j * ld, dz = dGates + (n + j) * ld, dn = dGates + (2 * n + j) * ld
+            let hr = dhh + j * ld, hz = dhh + (n + j) * ld, hn = dhh + (2 * n + j) * ld
+            let d = dh + j * lanes, e = direct + j * lanes
+            forEachLaneChunk(lanes) { b in
+                let r = V.load(gr + b), z = V.load(gz + b), candidate = V.load(gn + b)
+                let ad = V.load(active + b) * V.load(d + b)
+                let dCandidate = ad * (1 - z) * (1 - candidate * candidate)
+                let dReset = dCandidate * V.load(savedN + b) * r * (1 - r)
+                let dUpdate = ad * (V.load(hp + b) - candidate) * z * (1 - z)
+                V.store(dReset, dr + b); V.store(dUpdate, dz + b); V.store(dCandidate, dn + b)
+                V.store(dReset, hr + b); V.store(dUpdate, hz + b); V.store(dCandidate * r, hn + b)
+                V.store(V.load(d + b) * z, e + b)
+            }
         }
     }
 }

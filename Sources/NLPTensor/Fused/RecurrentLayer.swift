@@ -1,3 +1,6 @@
+import CBLAS
+import Dispatch
+
 // One recurrent layer in one direction over a padded batch, as a single op with a hand-written
 // backward through time. The input projection of the whole sequence is one sgemm; each step is
 // one [B, H]·[H, G·H] sgemm plus the fused cell; the backward is one sgemm a step for d(h_prev),
@@ -56,6 +59,12 @@ extension Tensor {
 }
 
 /// The forward pass of one layer and the closure of its backward.
+///
+/// Inside, the layer works step-major and feature-major: column s·B + b of a [rows, T·B] buffer is
+/// step s of batch row b (its position: s forwards, lengths[b] − 1 − s in reverse), so every step
+/// is a contiguous [rows, B] block whatever the direction and padding, and a step's products are
+/// W_hh [G·H, H] · h [H, B] — the weight as BLAS's left operand, which runs faster for a small
+/// batch than h · W_hhᵀ.
 struct RecurrentLayer<Cell: RecurrentCellKernel> {
     let x: Tensor, weightIH: Tensor, weightHH: Tensor, biasIH: Tensor?, biasHH: Tensor?
     let h0: Tensor?, c0: Tensor?
@@ -89,48 +98,164 @@ struct RecurrentLayer<Cell: RecurrentCellKernel> {
     @inline(__always)
     func position(_ b: Int, _ s: Int) -> Int { reverse ? lengths[b] - 1 - s : s }
 
+    /// Steps any row takes.
+    var stepsTaken: Int { lengths.max() ?? 0 }
+
+    /// 1 where row b takes step s, else 0: [T·lanes].
+    func activeLanes() -> Tensor {
+        let (b, t) = (batch, steps)
+        let w = lanesPerStep
+        let active = Tensor(uninitializedShape: [t * w])
+        for s in 0..<t { for row in 0..<w { active.data[s * w + row] = row < b && s < lengths[row] ? 1 : 0 } }
+        return active
+    }
+
+    /// Lanes per step: the batch rounded up to a multiple of 8 (the cells' vector width); the
+    /// extra lanes are never active.
+    var lanesPerStep: Int { (batch + 7) / 8 * 8 }
+
+    /// A [B, H] state → its feature-major block [H, lanes] (extra lanes 0).
+    func featureMajor(_ source: UnsafePointer<Float>) -> Tensor {
+        let (b, n, w) = (batch, hidden, lanesPerStep)
+        let out = Tensor.zeros([n, w])
+        for row in 0..<b { for j in 0..<n { out.data[j * w + row] = source[row * n + j] } }
+        return out
+    }
+
+    /// A feature-major block [H, lanes] → the [B, H] state.
+    func batchMajor(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>) {
+        let (b, n, w) = (batch, hidden, lanesPerStep)
+        for row in 0..<b { for j in 0..<n { target[row * n + j] = source[j * w + row] } }
+    }
+
+    /// Hidden units split into `parts` ranges; each part's steps run on its own thread.
+    ///
+    /// Gate rows are kept part-major: part p's rows are its G gate blocks of |U_p| units, so a
+    /// part's share of a step is one product W_hh[part rows] · h and its cells touch only its own
+    /// rows. A step then needs one synchronization (every part reads the whole previous state).
+    struct Partition {
+        let units: [Range<Int>]
+        let gates: Int
+        /// Internal gate row → PyTorch's row (gate g, unit j at g·H + j).
+        let original: [Int]
+
+        init(hidden n: Int, gates: Int, parts: Int) {
+            self.gates = gates
+            units = (0..<parts).map { Parallelism.chunkRange($0, of: parts, count: n) }
+            var original: [Int] = []
+            for range in units { for g in 0..<gates { for j in range { original.append(g * n + j) } } }
+            self.original = original
+        }
+
+        /// First internal gate row of part p.
+        func firstRow(_ p: Int) -> Int { gates * units[p].lowerBound }
+
+        /// Rows of `matrix` [G·H, columns] in internal order.
+        func permuted(_ matrix: UnsafePointer<Float>, columns: Int) -> Tensor {
+            let out = Tensor(uninitializedShape: [original.count, columns])
+            for (r, o) in original.enumerated() { (out.data + r * columns).update(from: matrix + o * columns, count: columns) }
+            return out
+        }
+
+        /// Writes (or adds) internal-order rows back in PyTorch's order.
+        func restore(_ matrix: UnsafePointer<Float>, columns: Int, into target: UnsafeMutablePointer<Float>, accumulate: Bool) {
+            for (r, o) in original.enumerated() {
+                if accumulate { Kernels.add(matrix + r * columns, into: target + o * columns, count: columns) }
+                else { (target + o * columns).update(from: matrix + r * columns, count: columns) }
+            }
+        }
+    }
+
+    /// Steps run on two threads when a step's recurrent product has at least this many
+    /// multiply-adds (below it the synchronization costs more than it saves).
+    var partition: Partition {
+        let work = Cell.gates * hidden * hidden * lanesPerStep
+        let parts = Parallelism.threads >= 2 && hidden >= 16 && work >= RecurrentParallelism.minimumStepWork ? 2 : 1
+        return Partition(hidden: hidden, gates: Cell.gates, parts: parts)
+    }
+
+    /// Runs `body(part)` for every part, in parallel when there are several (BLAS single-threaded
+    /// meanwhile: the parallelism is the parts').
+    static func forEachPart(_ count: Int, _ body: (Int) -> Void) {
+        if count == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: count, execute: body) }
+    }
+
     func run() -> RecurrentLayerOutput {
         let (b, t, n) = (batch, steps, hidden)
-        let gh = Cell.gates * n, savedWidth = Cell.savedWidth(hidden: n)
-        // Input projection of every position, with the biases that add outside the cell folded in
-        // (all of b_ih + b_hh, except GRU's b_hn, which the reset gate multiplies).
-        let xp = Tensor(uninitializedShape: [b, t, gh])
+        let gh = Cell.gates * n, w = lanesPerStep, lanes = t * w
+        let active = activeLanes()
+        let split = partition, parts = split.units.count
+        // Inputs in step order: row s·lanes + b is x[b, position(b, s)] (zero past the row's end).
+        let xs = Tensor.zeros([lanes, inputs])
+        for row in 0..<b {
+            for s in 0..<lengths[row] {
+                (xs.data + (s * w + row) * inputs).update(from: x.data + (row * t + position(row, s)) * inputs, count: inputs)
+            }
+        }
+        // Gate pre-activations [G·H, T·lanes] (internal row order) = W_ih · xsᵀ + the biases that
+        // add outside the cell (all of b_ih + b_hh, except GRU's b_hn, which the reset gate multiplies).
+        let wih = split.permuted(weightIH.data, columns: inputs), whh = split.permuted(weightHH.data, columns: n)
         let bias = Tensor.zeros([gh])
         if let biasIH { Kernels.add(biasIH.data, into: bias.data, count: gh) }
         if let biasHH { Kernels.add(biasHH.data, into: bias.data, count: isGRU ? 2 * n : gh) }
-        for r in 0..<(b * t) { (xp.data + r * gh).update(from: bias.data, count: gh) }
-        Gemm.multiply(x.data, transposeA: false, weightIH.data, transposeB: true, xp.data, m: b * t, n: gh, k: inputs, beta: 1)
-        let hiddenBias = isGRU ? biasHH.map { UnsafePointer($0.data + 2 * n) } : nil
+        let gates = Tensor(uninitializedShape: [gh, lanes])
+        for (r, o) in split.original.enumerated() { (gates.data + r * lanes).update(repeating: bias.data[o], count: lanes) }
+        Gemm.multiply(wih.data, transposeA: false, xs.data, transposeB: true, gates.data, m: gh, n: lanes, k: inputs, beta: 1)
 
-        // Outputs [B, T, H], then final h [B, H] and c [B, H], in one buffer (one graph node).
-        let finalOffset = b * t * n, cellOffset = finalOffset + b * n
-        let packed = Tensor.zeros([cellOffset + (isLSTM ? b * n : 0)])
-        let h = packed.data + finalOffset
-        if let h0 { h.update(from: h0.data, count: b * n) }
-        let c: UnsafeMutablePointer<Float>? = isLSTM ? packed.data + cellOffset : nil
-        if let c, let c0 { c.update(from: c0.data, count: b * n) }
-        let saved = Tensor(uninitializedShape: [b, t, savedWidth])
-        let hPrev = Tensor.zeros([b, t, n])          // state before each position (zero at padding)
-        let hh = Tensor(uninitializedShape: [b, gh])
-        let out = packed.data
-        for s in 0..<t {
-            let active = (0..<b).filter { lengths[$0] > s }
-            if active.isEmpty { break }
-            Gemm.multiply(h, transposeA: false, weightHH.data, transposeB: true, hh.data, m: b, n: gh, k: n)
-            for row in active {
-                let p = position(row, s), at = row * t + p
-                let state = h + row * n
-                (hPrev.data + at * n).update(from: state, count: n)
-                Cell.forward(hidden: n, xp: xp.data + at * gh, hh: hh.data + row * gh, hiddenBias: hiddenBias,
-                             h: state, c: c.map { $0 + row * n }, saved: saved.data + at * savedWidth)
-                (out + at * n).update(from: state, count: n)
+        // State [H, lanes] (feature-major), the state before each step, the cells' saved blocks.
+        let h = h0.map { featureMajor($0.data) } ?? Tensor.zeros([n, w])
+        let c: Tensor? = isLSTM ? c0.map { featureMajor($0.data) } ?? Tensor.zeros([n, w]) : nil
+        let hPrev = Tensor(uninitializedShape: [n, lanes])
+        let saved = Tensor(uninitializedShape: [Swift.max(Cell.savedBlocks, 1) * n, lanes])
+        let outputs = Tensor(uninitializedShape: [n, lanes])
+        let hh: Tensor? = Cell.recurrentIntoGates ? nil : Tensor(uninitializedShape: [gh, w])
+        let taken = stepsTaken
+        for j in 0..<n { (hPrev.data + j * lanes).update(from: h.data + j * w, count: w) }
+        if parts > 1 { openblas_set_num_threads(1) }
+        for s in 0..<taken {
+            let column = s * w
+            Self.forEachPart(parts) { p in
+                let units = split.units[p], u0 = units.lowerBound, rows = split.firstRow(p), m = Cell.gates * units.count
+                // This part's gate rows of W_hh · h_prev (the whole previous state, from hPrev).
+                if let hh {
+                    sgemm(false, false, m, w, n, 1, whh.data + rows * n, n, hPrev.data + column, lanes, 0, hh.data + rows * w, w)
+                } else {
+                    sgemm(false, false, m, w, n, 1, whh.data + rows * n, n, hPrev.data + column, lanes, 1,
+                          gates.data + rows * lanes + column, lanes)
+                }
+                Cell.forward(hidden: units.count, lanes: w, gates: gates.data + rows * lanes + column, ld: lanes,
+                             hh: hh.map { UnsafePointer($0.data + rows * w) },
+                             hiddenBias: isGRU ? biasHH.map { UnsafePointer($0.data + 2 * n + u0) } : nil,
+                             h: h.data + u0 * w, c: c.map { $0.data + u0 * w },
+                             saved: saved.data + Cell.savedBlocks * u0 * lanes + column, active: active.data + column)
+                for j in units {
+                    (outputs.data + j * lanes + column).update(from: h.data + j * w, count: w)
+                    if s + 1 < taken { (hPrev.data + j * lanes + column + w).update(from: h.data + j * w, count: w) }
+                }
             }
         }
+        if parts > 1 { openblas_set_num_threads(Int32(Parallelism.threads)) }
+
+        // Outputs [B, T, H] (zero at padding), then final h [B, H] and c [B, H], in one buffer.
+        let finalOffset = b * t * n, cellOffset = finalOffset + b * n
+        let packed = Tensor.zeros([cellOffset + (isLSTM ? b * n : 0)])
+        // A transpose [H, T·lanes] → [B, T, H] in bands of 16 features, so the source rows stay in cache.
+        var target = [Int](repeating: -1, count: lanes)
+        for row in 0..<b { for s in 0..<lengths[row] { target[s * w + row] = (row * t + position(row, s)) * n } }
+        for band in stride(from: 0, to: n, by: 16) {
+            let end = Swift.min(band + 16, n)
+            for lane in 0..<lanes where target[lane] >= 0 {
+                let out = packed.data + target[lane]
+                for j in band..<end { out[j] = outputs.data[j * lanes + lane] }
+            }
+        }
+        batchMajor(h.data, into: packed.data + finalOffset)
+        if let c { batchMajor(c.data, into: packed.data + cellOffset) }
 
         let inputs = [x, weightIH, weightHH] + [biasIH, biasHH, h0, c0].compactMap { $0 }
         if Tensor.isRecording(inputs) {
             packed.record("recurrent layer", inputs: inputs) { _, g in
-                backward(g, saved: saved, hPrev: hPrev)
+                backward(g, split: split, wih: wih, whh: whh, xs: xs, gates: gates, saved: saved, hPrev: hPrev, active: active)
             }
         }
         let output = packed.slice(axis: 0, 0..<finalOffset).reshaped([b, t, n])
@@ -139,63 +264,115 @@ struct RecurrentLayer<Cell: RecurrentCellKernel> {
         return RecurrentLayerOutput(output: output, hidden: final, cell: cellState)
     }
 
-    func backward(_ g: Tensor, saved: Tensor, hPrev: Tensor) {
+    func backward(_ g: Tensor, split: Partition, wih: Tensor, whh: Tensor, xs: Tensor, gates: Tensor, saved: Tensor,
+                  hPrev: Tensor, active: Tensor) {
         let (b, t, n) = (batch, steps, hidden)
-        let gh = Cell.gates * n, savedWidth = Cell.savedWidth(hidden: n)
+        let gh = Cell.gates * n, w = lanesPerStep, lanes = t * w, taken = stepsTaken, parts = split.units.count
         let finalOffset = b * t * n, cellOffset = finalOffset + b * n
-        let gOut = g.data
-        let dh = Tensor(uninitializedShape: [b, n]), dhTotal = Tensor(uninitializedShape: [n])
-        dh.data.update(from: g.data + finalOffset, count: b * n)
-        let dc: Tensor? = isLSTM ? Tensor(uninitializedShape: [b, n]) : nil
-        if let dc { dc.data.update(from: g.data + cellOffset, count: b * n) }
-        let dxp = Tensor.zeros([b, t, gh])
-        let dhh = isGRU ? Tensor.zeros([b, t, gh]) : dxp
-        let direct = Tensor.zeros([b, n])
-        let step = Tensor(uninitializedShape: [b, gh]), recurrent = Tensor(uninitializedShape: [b, n])
-        for s in stride(from: t - 1, through: 0, by: -1) {
-            let active = (0..<b).filter { lengths[$0] > s }
-            if active.isEmpty { continue }
-            step.data.update(repeating: 0, count: b * gh)
-            for row in active {
-                let at = row * t + position(row, s)
-                let d = dh.data + row * n
-                for j in 0..<n { dhTotal.data[j] = d[j] + gOut[at * n + j] }
-                Cell.backward(hidden: n, dh: dhTotal.data, saved: saved.data + at * savedWidth,
-                              hPrev: hPrev.data + at * n, dc: dc.map { $0.data + row * n },
-                              dxp: dxp.data + at * gh, dhh: dhh.data + at * gh, direct: direct.data + row * n)
-                (step.data + row * gh).update(from: dhh.data + at * gh, count: gh)
-            }
-            // d(h_prev) = direct + dhh · W_hh; rows past their length keep their gradient.
-            Gemm.multiply(step.data, transposeA: false, weightHH.data, transposeB: false, recurrent.data, m: b, n: n, k: gh)
-            for row in active {
-                let d = dh.data + row * n, r = recurrent.data + row * n, e = direct.data + row * n
-                for j in 0..<n { d[j] = r[j] + e[j] }
+        let dh = featureMajor(g.data + finalOffset)
+        let dc: Tensor? = isLSTM ? featureMajor(g.data + cellOffset) : nil
+        let dGates = Tensor(uninitializedShape: [gh, lanes])
+        let dhh = isGRU ? Tensor(uninitializedShape: [gh, lanes]) : dGates
+        for buffer in isGRU ? [dGates, dhh] : [dGates] where taken < t {
+            for r in 0..<gh { (buffer.data + r * lanes + taken * w).update(repeating: 0, count: (t - taken) * w) }
+        }
+        let total = Tensor(uninitializedShape: [n, w]), direct = Tensor(uninitializedShape: [n, w])
+        let recurrent = Tensor(uninitializedShape: [n, w])
+        if parts > 1 { openblas_set_num_threads(1) }
+        // One parallel region a step: finish d(h) of step s + 1 (it needs every part's gate
+        // gradients of that step), then this part's cells of step s.
+        for s in stride(from: taken - 1, through: -1, by: -1) {
+            Self.forEachPart(parts) { p in
+                let units = split.units[p], u0 = units.lowerBound, rows = split.firstRow(p)
+                if s + 1 < taken {
+                    // d(h_prev) rows of this part = W_hhᵀ · dhh + direct; lanes past their end keep theirs.
+                    let later = (s + 1) * w, a = active.data + later
+                    sgemm(true, false, units.count, w, gh, 1, whh.data + u0, n, dhh.data + later, lanes, 0,
+                          recurrent.data + u0 * w, w)
+                    for j in units {
+                        let d = dh.data + j * w, r = recurrent.data + j * w, e = direct.data + j * w
+                        forEachLaneChunk(w) { row in
+                            let updated = VectorMath.load(r + row) + VectorMath.load(e + row)
+                            VectorMath.store(VectorMath.load(d + row).replacing(with: updated, where: VectorMath.load(a + row) .!= 0),
+                                             d + row)
+                        }
+                    }
+                }
+                guard s >= 0 else { return }
+                let column = s * w
+                // The gradient reaching the state after step s: from later steps and the output.
+                for j in units { (total.data + j * w).update(from: dh.data + j * w, count: w) }
+                for row in 0..<b where s < lengths[row] {
+                    let source = g.data + (row * t + position(row, s)) * n
+                    for j in units { total.data[j * w + row] += source[j] }
+                }
+                Cell.backward(hidden: units.count, lanes: w, gates: gates.data + rows * lanes + column,
+                              saved: saved.data + Cell.savedBlocks * u0 * lanes + column, hPrev: hPrev.data + u0 * lanes + column,
+                              ld: lanes, dh: total.data + u0 * w, dc: dc.map { $0.data + u0 * w },
+                              dGates: dGates.data + rows * lanes + column, dhh: dhh.data + rows * lanes + column,
+                              direct: direct.data + u0 * w, active: active.data + column)
             }
         }
-        let rows = b * t
+        // d(h0): the last region left dh = d(state before step 0).
+        if parts > 1 { openblas_set_num_threads(Int32(Parallelism.threads)) }
         if x.requiresGrad {
-            x.updateGrad { gx, acc in
-                Gemm.multiply(dxp.data, transposeA: false, weightIH.data, transposeB: false, gx,
-                              m: rows, n: inputs, k: gh, beta: acc ? 1 : 0)
+            // d(xs) [T·lanes, I] = dGatesᵀ · W_ih, then back to positions.
+            let dxs = Tensor(uninitializedShape: [lanes, inputs])
+            Gemm.multiply(dGates.data, transposeA: true, wih.data, transposeB: false, dxs.data, m: lanes, n: inputs, k: gh)
+            let gx = x.zeroFilledGrad()
+            for row in 0..<b {
+                for s in 0..<lengths[row] {
+                    Kernels.add(dxs.data + (s * w + row) * inputs, into: gx + (row * t + position(row, s)) * inputs, count: inputs)
+                }
             }
         }
         if weightIH.requiresGrad {
-            weightIH.updateGrad { gw, acc in
-                Gemm.multiply(dxp.data, transposeA: true, x.data, transposeB: false, gw, m: gh, n: inputs, k: rows, beta: acc ? 1 : 0)
-            }
+            let d = Tensor(uninitializedShape: [gh, inputs])   // dGates · xs, internal rows
+            Gemm.multiply(dGates.data, transposeA: false, xs.data, transposeB: false, d.data, m: gh, n: inputs, k: lanes)
+            weightIH.updateGrad { gw, acc in split.restore(d.data, columns: inputs, into: gw, accumulate: acc) }
         }
         if weightHH.requiresGrad {
-            weightHH.updateGrad { gw, acc in
-                Gemm.multiply(dhh.data, transposeA: true, hPrev.data, transposeB: false, gw, m: gh, n: n, k: rows, beta: acc ? 1 : 0)
-            }
+            let d = Tensor(uninitializedShape: [gh, n])        // dhh · hPrevᵀ, internal rows
+            Gemm.multiply(dhh.data, transposeA: false, hPrev.data, transposeB: true, d.data, m: gh, n: n, k: lanes)
+            weightHH.updateGrad { gw, acc in split.restore(d.data, columns: n, into: gw, accumulate: acc) }
         }
         if let biasIH, biasIH.requiresGrad {
-            biasIH.updateGrad { gb, acc in Kernels.sumToShape(dxp.data, from: [rows, gh], gb, to: [gh], accumulate: acc) }
+            let d = Tensor(uninitializedShape: [gh])
+            Self.rowSums(dGates.data, rows: gh, columns: lanes, into: d.data, accumulate: false)
+            biasIH.updateGrad { gb, acc in split.restore(d.data, columns: 1, into: gb, accumulate: acc) }
         }
         if let biasHH, biasHH.requiresGrad {
-            biasHH.updateGrad { gb, acc in Kernels.sumToShape(dhh.data, from: [rows, gh], gb, to: [gh], accumulate: acc) }
+            let d = Tensor(uninitializedShape: [gh])
+            Self.rowSums(dhh.data, rows: gh, columns: lanes, into: d.data, accumulate: false)
+            biasHH.updateGrad { gb, acc in split.restore(d.data, columns: 1, into: gb, accumulate: acc) }
         }
-        if let h0, h0.requiresGrad { h0.accumulateGrad(dh, owned: true) }
-        if let c0, let dc, c0.requiresGrad { c0.accumulateGrad(dc, owned: true) }
+        if let h0, h0.requiresGrad {
+            h0.updateGrad { gh0, acc in
+                let t = Tensor(uninitializedShape: [b, n])
+                batchMajor(dh.data, into: t.data)
+                if acc { Kernels.add(t.data, into: gh0, count: b * n) } else { gh0.update(from: t.data, count: b * n) }
+            }
+        }
+        if let c0, let dc, c0.requiresGrad {
+            c0.updateGrad { gc0, acc in
+                let t = Tensor(uninitializedShape: [b, n])
+                batchMajor(dc.data, into: t.data)
+                if acc { Kernels.add(t.data, into: gc0, count: b * n) } else { gc0.update(from: t.data, count: b * n) }
+            }
+        }
     }
+
+    static func rowSums(_ x: UnsafePointer<Float>, rows: Int, columns: Int, into y: UnsafeMutablePointer<Float>, accumulate: Bool) {
+        for r in 0..<rows {
+            let total = Kernels.sum(x + r * columns, count: columns)
+            y[r] = accumulate ? y[r] + total : total
+        }
+    }
+}
+
+/// When the recurrent layer's steps run on two threads (tests lower the threshold to cover the
+/// parallel path on small layers).
+enum RecurrentParallelism {
+    /// Multiply-adds of one step's recurrent product (G·H × H × lanes) from which it pays.
+    nonisolated(unsafe) static var minimumStepWork = 1 << 20
 }

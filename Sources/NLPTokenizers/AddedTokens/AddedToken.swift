@@ -104,7 +104,7 @@ struct AddedTokenMatcher: Sendable {
         let n = text.count
         var i = 0
         var previousEnd = 0
-        let table = UnicodeClassTable.shared
+        let table = UnicodeClassTable.lookup
         while i < n {
             if onlyFirstByte >= 0 {
                 guard let q = memchr(p + i, onlyFirstByte, n - i) else { return }
@@ -159,12 +159,12 @@ struct AddedTokenMatcher: Sendable {
         return (UTF8Scalars.decode(p, at: s).scalar, s)
     }
 
-    private static func isWordCharacter(before i: Int, _ p: UnsafePointer<UInt8>, _ table: UnicodeClassTable) -> Bool {
-        table.flags(previousScalar(before: i, p).scalar) & UnicodeClass.word.rawValue != 0
+    private static func isWordCharacter(before i: Int, _ p: UnsafePointer<UInt8>, _ table: UnicodeFlagLookup) -> Bool {
+        table.flags(previousScalar(before: i, p).scalar) & UnicodeClass.rustWord.rawValue != 0
     }
 
-    private static func isWordCharacter(at i: Int, _ p: UnsafePointer<UInt8>, _ n: Int, _ table: UnicodeClassTable) -> Bool {
-        i < n && table.flags(UTF8Scalars.decode(p, at: i).scalar) & UnicodeClass.word.rawValue != 0
+    private static func isWordCharacter(at i: Int, _ p: UnsafePointer<UInt8>, _ n: Int, _ table: UnicodeFlagLookup) -> Bool {
+        i < n && table.flags(UTF8Scalars.decode(p, at: i).scalar) & UnicodeClass.rustWord.rawValue != 0
     }
 }
 

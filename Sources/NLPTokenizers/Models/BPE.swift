@@ -5,6 +5,8 @@
 /// is itself a token is taken whole) and merge dropout. Results are cached per thread.
 public final class BPE: BuiltInModel, @unchecked Sendable {
     let vocab: Vocabulary
+    /// The vocabulary's table, held directly (its look-up reads only raw pointers).
+    let table: ByteStringTable
     let merges: MergeTable
     /// The merges in rank order, as token ids (for saving).
     let mergeList: [(Int32, Int32)]
@@ -18,10 +20,12 @@ public final class BPE: BuiltInModel, @unchecked Sendable {
     let unknownID: Int32
     private let prefixBytes: [UInt8]
     private let suffixBytes: [UInt8]
-    /// Id of each byte's byte-level character when no prefix/suffix applies (-1 if absent).
-    private let byteLevelIDs: [Int32]
+    /// Id of each byte's byte-level character when no prefix/suffix applies (-1 if absent); raw
+    /// memory so the per-byte look-up touches no shared reference count.
+    private let byteLevelIDs: UnsafeMutablePointer<Int32>
     /// Ids of `<0x00>` … `<0xFF>` (-1 if absent).
-    private let fallbackIDs: [Int32]
+    private let fallbackIDs: UnsafeMutablePointer<Int32>
+    private let hasPrefixOrSuffix: Bool
     /// Words up to this many bytes are cached.
     static let cacheableLength = 256
 
@@ -29,22 +33,26 @@ public final class BPE: BuiltInModel, @unchecked Sendable {
                 continuingSubwordPrefix: String? = nil, endOfWordSuffix: String? = nil, fuseUnknown: Bool = false,
                 byteFallback: Bool = false, ignoreMerges: Bool = false, dropout: Double? = nil) throws {
         vocab = Vocabulary(vocabulary)
-        var table = MergeTable(capacity: merges.count)
+        table = vocab.table
+        var mergeTable = MergeTable(capacity: merges.count)
         var list: [(Int32, Int32)] = []
         list.reserveCapacity(merges.count)
+        // HF drops the prefix's length from the right token of a merge when a prefix is set.
+        let prefixLength = continuingSubwordPrefix?.utf8.count ?? 0
         for (rank, (a, b)) in merges.enumerated() {
             guard let ia = vocab.id(for: a), let ib = vocab.id(for: b) else {
                 throw TokenizerFileError(field: "model.merges[\(rank)]",
                                          "the merge \"\(a) \(b)\" uses a token that is not in the vocabulary")
             }
-            guard let result = vocab.id(for: a + b) else {
+            let made = a + String(decoding: Array(b.utf8).dropFirst(min(prefixLength, b.utf8.count)), as: UTF8.self)
+            guard let result = vocab.id(for: made) else {
                 throw TokenizerFileError(field: "model.merges[\(rank)]",
-                                         "the merge \"\(a) \(b)\" makes \"\(a + b)\", which is not in the vocabulary")
+                                         "the merge \"\(a) \(b)\" makes \"\(made)\", which is not in the vocabulary")
             }
-            table.set(Int32(ia), Int32(ib), rank: Int32(rank), result: Int32(result))
+            mergeTable.set(Int32(ia), Int32(ib), rank: Int32(rank), result: Int32(result))
             list.append((Int32(ia), Int32(ib)))
         }
-        self.merges = table
+        self.merges = mergeTable
         mergeList = list
         self.unknownToken = unknownToken
         self.continuingSubwordPrefix = continuingSubwordPrefix
@@ -67,8 +75,18 @@ public final class BPE: BuiltInModel, @unchecked Sendable {
         prefixBytes = Array((continuingSubwordPrefix ?? "").utf8)
         suffixBytes = Array((endOfWordSuffix ?? "").utf8)
         let v = vocab
-        byteLevelIDs = ByteLevelAlphabet.utf8.map { bytes in bytes.withUnsafeBufferPointer { v.id($0.baseAddress!, $0.count) } }
-        fallbackIDs = (0..<256).map { b in Int32(v.id(for: "<0x\(b < 16 ? "0" : "")\(String(b, radix: 16, uppercase: true))>") ?? -1) }
+        byteLevelIDs = .allocate(capacity: 256)
+        fallbackIDs = .allocate(capacity: 256)
+        for b in 0..<256 {
+            byteLevelIDs[b] = ByteLevelAlphabet.utf8[b].withUnsafeBufferPointer { v.id($0.baseAddress!, $0.count) }
+            fallbackIDs[b] = Int32(v.id(for: "<0x\(b < 16 ? "0" : "")\(String(b, radix: 16, uppercase: true))>") ?? -1)
+        }
+        hasPrefixOrSuffix = !prefixBytes.isEmpty || !suffixBytes.isEmpty
+    }
+
+    deinit {
+        byteLevelIDs.deallocate()
+        fallbackIDs.deallocate()
     }
 
     convenience init(json: JSONField) throws {
@@ -165,8 +183,9 @@ public final class BPE: BuiltInModel, @unchecked Sendable {
 
     /// The id of a symbol's text with the prefix (not first) and suffix (last) added, or -1.
     private func symbolID(_ text: UnsafeBufferPointer<UInt8>, first: Bool, last: Bool, _ s: BPEScratch) -> Int32 {
+        if !hasPrefixOrSuffix { return table.find(text.baseAddress!, text.count) }
         let withPrefix = !first && !prefixBytes.isEmpty, withSuffix = last && !suffixBytes.isEmpty
-        if !withPrefix && !withSuffix { return vocab.id(text.baseAddress!, text.count) }
+        if !withPrefix && !withSuffix { return table.find(text.baseAddress!, text.count) }
         s.key.removeAll(keepingCapacity: true)
         if withPrefix { s.key.append(contentsOf: prefixBytes) }
         s.key.append(contentsOf: text)
@@ -180,7 +199,7 @@ public final class BPE: BuiltInModel, @unchecked Sendable {
         s.reset()
         let p = word.baseAddress!, n = word.count
         var unknownLength: Int32 = 0, hasUnknown = false
-        let plainByteLevel = byteLevel && prefixBytes.isEmpty && suffixBytes.isEmpty
+        let plainByteLevel = byteLevel && !hasPrefixOrSuffix
         var i = 0
         var mapped = [UInt8](repeating: 0, count: 4)
         while i < n {

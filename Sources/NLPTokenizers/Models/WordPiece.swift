@@ -3,6 +3,8 @@
 /// `maxInputCharactersPerWord` characters, becomes the unknown token.
 public final class WordPiece: BuiltInModel, @unchecked Sendable {
     let vocab: Vocabulary
+    /// The vocabulary's table, held directly (its look-up reads only raw pointers).
+    private let table: ByteStringTable
     /// Vocabulary entries that start with the prefix, keyed without it.
     private let continuations: ByteStringTable
     public let unknownToken: String
@@ -13,6 +15,7 @@ public final class WordPiece: BuiltInModel, @unchecked Sendable {
     public init(vocabulary: [(String, Int)], unknownToken: String = "[UNK]", continuingSubwordPrefix: String = "##",
                 maxInputCharactersPerWord: Int = 100) throws {
         vocab = Vocabulary(vocabulary)
+        table = vocab.table
         self.unknownToken = unknownToken
         self.continuingSubwordPrefix = continuingSubwordPrefix
         self.maxInputCharactersPerWord = maxInputCharactersPerWord
@@ -62,14 +65,14 @@ public final class WordPiece: BuiltInModel, @unchecked Sendable {
             return
         }
         let first = tokens.count
-        let mainLongest = vocab.table.maxKeyLength, continuationLongest = continuations.maxKeyLength
+        let mainLongest = table.maxKeyLength, continuationLongest = continuations.maxKeyLength
         var start = 0
         while start < n {
             var end = min(n, start + (start == 0 ? mainLongest : continuationLongest))
             while end < n && p[end] & 0xC0 == 0x80 { end -= 1 }   // back to a character boundary
             var found: Int32 = -1
             while end > start {
-                found = start == 0 ? vocab.table.find(p, end) : continuations.find(p + start, end - start)
+                found = start == 0 ? table.find(p, end) : continuations.find(p + start, end - start)
                 if found >= 0 { break }
                 end -= 1
                 while end > start && p[end] & 0xC0 == 0x80 { end -= 1 }

@@ -49,7 +49,7 @@ public struct BertNormalizer: Normalizer {
         guard let p = input.baseAddress else { return true }
         out.reserve(n)
         let o = out.base + out.count
-        let ascii = UnicodeClassTable.shared.ascii
+        let ascii = UnicodeClassTable.lookup.ascii
         let removed = UnicodeClass.bertRemoved.rawValue, space = UnicodeClass.whitespace.rawValue
         let clean = cleanText, lower = lowercase
         let high: UInt64 = 0x8080_8080_8080_8080, ones: UInt64 = 0x0101_0101_0101_0101
@@ -95,7 +95,7 @@ public struct BertNormalizer: Normalizer {
                    firstCharacter: Int32, into out: GrowableBuffer<UInt8>, _ outAlignments: GrowableBuffer<Alignment>) {
         let n = input.count
         guard n > 0, let p = input.baseAddress else { return }
-        let table = UnicodeClassTable.shared
+        let table = UnicodeClassTable.lookup
         let ascii = table.ascii
         let clean = cleanText, chinese = handleChineseCharacters, strip = stripAccents, lower = lowercase
         let removed = UnicodeClass.bertRemoved.rawValue, space = UnicodeClass.whitespace.rawValue

@@ -4,13 +4,16 @@ public struct BertPreTokenizer: PreTokenizer {
     public init() {}
     public var json: JSON { .object(["type": "BertPreTokenizer"]) }
 
-    /// ASCII kinds: 0 part of a word, 1 whitespace, 2 punctuation.
-    private static let asciiKinds: [UInt8] = (0..<128).map { b -> UInt8 in
-        let f = UnicodeClassTable.shared.flags(UInt32(b))
-        if f & UnicodeClass.whitespace.rawValue != 0 { return 1 }
-        if f & UnicodeClass.punctuation.rawValue != 0 { return 2 }
-        return 0
-    }
+    /// ASCII kinds: 0 part of a word, 1 whitespace, 2 punctuation (raw memory, made once, never
+    /// freed: reading it touches no reference count).
+    fileprivate static let asciiKinds: UnsafePointer<UInt8> = {
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 128)
+        for b in 0..<128 {
+            let f = UnicodeClassTable.lookup.flags(UInt32(b))
+            p[b] = f & UnicodeClass.whitespace.rawValue != 0 ? 1 : f & UnicodeClass.punctuation.rawValue != 0 ? 2 : 0
+        }
+        return UnsafePointer(p)
+    }()
 
     public func preTokenize(_ text: inout PreTokenizedString) {
         text.split { bytes, sink in
@@ -25,10 +28,10 @@ extension BertPreTokenizer: WordScanner {
     @inline(__always)
     func forEachWord(in bytes: UnsafeBufferPointer<UInt8>, _ body: (Int, Int) -> Void) {
         guard let p = bytes.baseAddress else { return }
-        let table = UnicodeClassTable.shared
+        let table = UnicodeClassTable.lookup
         let space = UnicodeClass.whitespace.rawValue, punctuation = UnicodeClass.punctuation.rawValue
-        BertPreTokenizer.asciiKinds.withUnsafeBufferPointer { kinds in
-            let ascii = kinds.baseAddress!
+        do {
+            let ascii = BertPreTokenizer.asciiKinds
             let n = bytes.count
             var wordStart = -1, i = 0
             while i < n {

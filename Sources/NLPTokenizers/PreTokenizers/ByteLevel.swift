@@ -27,6 +27,8 @@ public struct ByteLevel: PreTokenizer {
         }
         if useRegex {
             text.split { bytes, sink in GPT2Pattern.split(bytes, into: &sink) }
+        } else {
+            text.split { _, sink in sink.keepWhole() }   // as HF: drops an empty piece
         }
         text.markByteLevel()
     }
@@ -48,17 +50,20 @@ enum GPT2Pattern {
     // Character kinds: letter, number, space, other.
     private static let letter: UInt8 = 0, number: UInt8 = 1, space: UInt8 = 2, other: UInt8 = 3
 
-    private static let asciiKinds: [UInt8] = (0..<128).map { b -> UInt8 in
-        let f = UnicodeClassTable.shared.flags(UInt32(b))
-        if f & UnicodeClass.letter.rawValue != 0 { return letter }
-        if f & UnicodeClass.number.rawValue != 0 { return number }
-        if f & UnicodeClass.whitespace.rawValue != 0 { return space }
-        return other
-    }
+    /// Raw memory, made once, never freed (reading it touches no reference count).
+    private static let asciiKinds: UnsafePointer<UInt8> = {
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 128)
+        for b in 0..<128 {
+            let f = UnicodeClassTable.lookup.flags(UInt32(b))
+            p[b] = f & UnicodeClass.letter.rawValue != 0 ? letter : f & UnicodeClass.number.rawValue != 0 ? number
+                : f & UnicodeClass.whitespace.rawValue != 0 ? space : other
+        }
+        return UnsafePointer(p)
+    }()
 
     @inline(__always)
     private static func kind(_ p: UnsafePointer<UInt8>, _ i: Int, _ ascii: UnsafePointer<UInt8>,
-                             _ table: UnicodeClassTable) -> (UInt8, Int) {
+                             _ table: UnicodeFlagLookup) -> (UInt8, Int) {
         let b = p[i]
         if b < 0x80 { return (ascii[Int(b)], 1) }
         let (c, n) = UTF8Scalars.decode(p, at: i)
@@ -77,9 +82,9 @@ enum GPT2Pattern {
     static func forEach(_ bytes: UnsafeBufferPointer<UInt8>, _ add: (Int, Int) -> Void) {
         guard let p = bytes.baseAddress else { return }
         let n = bytes.count
-        let table = UnicodeClassTable.shared
-        asciiKinds.withUnsafeBufferPointer { asciiBuffer in
-            let ascii = asciiBuffer.baseAddress!
+        let table = UnicodeClassTable.lookup
+        do {
+            let ascii = asciiKinds
             var i = 0
             while i < n {
                 let start = i

@@ -1,7 +1,8 @@
 /// The second stage: cuts the normalized text into pieces ("words") that the model tokenizes one at
 /// a time, and remembers where each came from.
 ///
-/// Plugging in a word segmenter (for example a Chinese one) that finds word ranges in a string:
+/// NLPKit's Chinese segmenter runs as `ChineseWordSegmentation` (tokenizer.json type
+/// "ChineseWordSegmentation"). Plugging in another word segmenter that finds word ranges in a string:
 /// conform it to `WordSegmenter` and use `SegmenterPreTokenizer(segmenter)`, alone or inside a
 /// `PreTokenizerSequence` (e.g. after `WhitespaceSplit`). Each piece's text is handed to the segmenter
 /// as a String; the ranges it returns become the new pieces and text outside every range is dropped.
@@ -131,7 +132,8 @@ enum MatchCover {
 /// Builds pre-tokenizers from tokenizer.json.
 enum PreTokenizerCoding {
     static let types = ["BertPreTokenizer", "Whitespace", "WhitespaceSplit", "ByteLevel", "Punctuation",
-                        "Digits", "Split", "Metaspace", "CharDelimiterSplit", "Sequence"]
+                        "Digits", "Split", "Metaspace", "CharDelimiterSplit", "Sequence",
+                        "ChineseWordSegmentation"]
 
     static func load(_ json: JSONField) throws -> PreTokenizer? {
         if json.isNull { return nil }
@@ -165,6 +167,8 @@ enum PreTokenizerCoding {
                 throw TokenizerFileError(field: "\(json.path).delimiter", "expected a single character")
             }
             return CharDelimiterSplit(d.unicodeScalars.first!)
+        case "ChineseWordSegmentation":   // NLPKit's own type: HF tokenizers cannot load it
+            return try ChineseWordSegmentation(json: json)
         case "Sequence":
             return PreTokenizerSequence(try json.field("pretokenizers").array().compactMap { try load($0) })
         default:

@@ -5,7 +5,7 @@ public struct Punctuation: PreTokenizer {
     public var json: JSON { .object(["type": "Punctuation", "behavior": .string(behavior.rawValue)]) }
 
     public func preTokenize(_ text: inout PreTokenizedString) {
-        let table = UnicodeClassTable.shared
+        let table = UnicodeClassTable.lookup
         text.split { bytes, sink in
             behavior.apply(MatchCover.characters(bytes) { table.flags($0) & UnicodeClass.punctuation.rawValue != 0 },
                            to: &sink)
@@ -20,7 +20,7 @@ public struct Digits: PreTokenizer {
     public var json: JSON { .object(["type": "Digits", "individual_digits": .bool(individualDigits)]) }
 
     public func preTokenize(_ text: inout PreTokenizedString) {
-        let table = UnicodeClassTable.shared
+        let table = UnicodeClassTable.lookup
         let behavior: SplitBehavior = individualDigits ? .isolated : .contiguous
         text.split { bytes, sink in
             behavior.apply(MatchCover.characters(bytes) { table.flags($0) & UnicodeClass.numeric.rawValue != 0 },

@@ -1,11 +1,11 @@
 /// Splits into runs of word characters and runs of other non-space characters (HF's `Whitespace`,
-/// the pattern `\w+|[^\w\s]+`); whitespace is dropped.
+/// the pattern `\w+|[^\w\s]+` with Rust regex's `\w`); whitespace is dropped.
 public struct Whitespace: PreTokenizer {
     public init() {}
     public var json: JSON { .object(["type": "Whitespace"]) }
 
     public func preTokenize(_ text: inout PreTokenizedString) {
-        let table = UnicodeClassTable.shared
+        let table = UnicodeClassTable.lookup
         text.split { bytes, sink in
             guard let p = bytes.baseAddress else { return }
             // 0 = space, 1 = word, 2 = other
@@ -13,7 +13,7 @@ public struct Whitespace: PreTokenizer {
             while i < bytes.count {
                 let (c, n) = UTF8Scalars.decode(p, at: i)
                 let f = table.flags(c)
-                let kind = f & UnicodeClass.word.rawValue != 0 ? 1 : f & UnicodeClass.whitespace.rawValue != 0 ? 0 : 2
+                let kind = f & UnicodeClass.rustWord.rawValue != 0 ? 1 : f & UnicodeClass.whitespace.rawValue != 0 ? 0 : 2
                 if kind != runKind {
                     if runKind != 0 { sink.add(runStart, i) }
                     runStart = i
@@ -32,7 +32,7 @@ public struct WhitespaceSplit: PreTokenizer {
     public var json: JSON { .object(["type": "WhitespaceSplit"]) }
 
     public func preTokenize(_ text: inout PreTokenizedString) {
-        let table = UnicodeClassTable.shared
+        let table = UnicodeClassTable.lookup
         text.split { bytes, sink in
             guard let p = bytes.baseAddress else { return }
             var wordStart = -1, i = 0

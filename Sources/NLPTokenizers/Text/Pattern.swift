@@ -89,11 +89,12 @@ final class CompiledPattern: @unchecked Sendable {
         return found
     }
 
-    /// Rewrites the two constructs whose meaning differs between Oniguruma (HF) and ICU:
-    /// Oniguruma's `\s` is Unicode White_Space (25 characters; ICU's lacks U+000B and U+0085), and
-    /// its `.` excludes only `\n` (ICU's also excludes `\r`, U+0085, U+2028 and U+2029).
+    /// Rewrites the constructs whose meaning differs between Oniguruma (HF) and ICU: Oniguruma's `\s`
+    /// is Unicode White_Space (25 characters; ICU's lacks U+000B and U+0085), its `\w` has no joiners,
+    /// and its `.` excludes only `\n` (ICU's also excludes `\r`, U+0085, U+2028 and U+2029).
     static func icuSyntax(_ pattern: String) -> String {
         let space = "\\t-\\r\\x{85}\\p{Z}"
+        let word = "\\p{L}\\p{M}\\p{Nd}\\p{Pc}"   // Oniguruma's \w (ICU's adds U+200C, U+200D)
         var out = ""
         var inClass = 0
         var escaped = false
@@ -102,6 +103,8 @@ final class CompiledPattern: @unchecked Sendable {
                 escaped = false
                 if ch == "s" { out += inClass > 0 ? space : "[\(space)]"; continue }
                 if ch == "S" { out += "[^\(space)]"; continue }
+                if ch == "w" { out += inClass > 0 ? word : "[\(word)]"; continue }
+                if ch == "W" { out += "[^\(word)]"; continue }
                 out += "\\"
                 out.unicodeScalars.append(ch)
                 continue

@@ -27,11 +27,15 @@ public struct UnicodeClass: OptionSet, Sendable {
     public static let decomposes = UnicodeClass(rawValue: 1 << 9)
     /// Changed by HF's Lowercase.
     public static let changesInLowercase = UnicodeClass(rawValue: 1 << 10)
+    /// Rust regex's `\w` (HF's Whitespace pre-tokenizer and added tokens' single_word test).
+    public static let rustWord = UnicodeClass(rawValue: 1 << 11)
+    /// HF's lowercase, NFD or NFKD of this character is in `UnicodeOverrides` (newer Unicode than utf8proc's).
+    static let hasOverride = UnicodeClass(rawValue: 1 << 12)
 
     /// The classes of one code point.
     @inline(__always)
     public static func of(_ scalar: UInt32) -> UnicodeClass {
-        UnicodeClass(rawValue: UnicodeClassTable.shared.flags(scalar))
+        UnicodeClass(rawValue: UnicodeClassTable.lookup.flags(scalar))
     }
 
     /// True for the CJK ideograph blocks BertNormalizer pads with spaces (HF's `is_chinese_char`).
@@ -53,9 +57,26 @@ import Glibc
 import Darwin
 #endif
 
-/// The flag table behind `UnicodeClass`, built once from the range lists on first use.
+/// The pointers of the flag table (a plain value: reading it touches no reference count, so the
+/// threads of a batch never contend on it).
+struct UnicodeFlagLookup: @unchecked Sendable {
+    let blockIndex: UnsafePointer<UInt16>
+    let blocks: UnsafePointer<UInt16>
+    let ascii: UnsafePointer<UInt16>
+
+    @inline(__always)
+    func flags(_ c: UInt32) -> UInt16 {
+        if c < 128 { return ascii[Int(c)] }
+        if c >= 0x110000 { return 0 }
+        return blocks[Int(blockIndex[Int(c >> 8)]) << 8 | Int(c & 0xFF)]
+    }
+}
+
+/// The flag table behind `UnicodeClass`, built once from the range lists on first use (and never
+/// freed).
 final class UnicodeClassTable: @unchecked Sendable {
-    static let shared = UnicodeClassTable()
+    private static let shared = UnicodeClassTable()
+    static let lookup = UnicodeFlagLookup(blockIndex: shared.blockIndex, blocks: shared.blocks, ascii: shared.ascii)
 
     private let blockIndex: UnsafeMutablePointer<UInt16>   // 0x1100 entries
     private let blocks: UnsafeMutablePointer<UInt16>        // unique blocks × 256
@@ -74,11 +95,15 @@ final class UnicodeClassTable: @unchecked Sendable {
             (UnicodeClassData.letter, .letter), (UnicodeClassData.number, .number),
             (UnicodeClassData.word, .word), (UnicodeClassData.numeric, .numeric),
             (UnicodeClassData.nfdChanges, .decomposes), (UnicodeClassData.lowercaseChanges, .changesInLowercase),
+            (UnicodeClassData.rustWord, .rustWord),
         ]
         for (text, flag) in sources {
             UnicodeClassTable.forEachRange(text) { low, high in
                 for c in low...high { flat[Int(c)] |= flag.rawValue }
             }
+        }
+        for table in [UnicodeClassData.lowercaseOverrides, UnicodeClassData.nfdOverrides, UnicodeClassData.nfkdOverrides] {
+            for (c, _) in UnicodeOverrides.parse(table) { flat[Int(c)] |= UnicodeClass.hasOverride.rawValue }
         }
         // Identical blocks stored once, found by a cheap hash of each block's words.
         let blockCount = count >> 8
@@ -112,13 +137,6 @@ final class UnicodeClassTable: @unchecked Sendable {
         ascii.initialize(from: flat, count: 128)
     }
 
-    @inline(__always)
-    func flags(_ c: UInt32) -> UInt16 {
-        if c < 128 { return ascii[Int(c)] }
-        if c >= 0x110000 { return 0 }
-        return blocks[Int(blockIndex[Int(c >> 8)]) << 8 | Int(c & 0xFF)]
-    }
-
     /// Parses "41-5A 61 …" (hex code points and ranges, separated by spaces or newlines).
     static func forEachRange(_ text: String, _ body: (UInt32, UInt32) -> Void) {
         var low: UInt32 = 0, value: UInt32 = 0, inRange = false, hasDigits = false
@@ -135,5 +153,23 @@ final class UnicodeClassTable: @unchecked Sendable {
             }
         }
         finish()
+    }
+}
+
+/// HF's mappings of the characters where its Unicode tables are newer than utf8proc's.
+enum UnicodeOverrides {
+    static let lowercase = Dictionary(uniqueKeysWithValues: parse(UnicodeClassData.lowercaseOverrides))
+    static let nfd = Dictionary(uniqueKeysWithValues: parse(UnicodeClassData.nfdOverrides))
+    static let nfkd = Dictionary(uniqueKeysWithValues: parse(UnicodeClassData.nfkdOverrides))
+
+    /// Parses "C0:41 300;…" (hex code point, colon, hex mapping, semicolon).
+    static func parse(_ text: String) -> [(UInt32, [UInt32])] {
+        var out: [(UInt32, [UInt32])] = []
+        for entry in text.split(whereSeparator: { $0 == ";" || $0 == "\n" }) {
+            let parts = entry.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2, let c = UInt32(parts[0], radix: 16) else { continue }
+            out.append((c, parts[1].split(separator: " ").compactMap { UInt32($0, radix: 16) }))
+        }
+        return out
     }
 }

@@ -30,8 +30,15 @@ enum UnicodeNormalization {
 
     /// The full (recursive) decomposition of `c`, canonical or compatibility, appended to `out`.
     static func decompose(_ c: UInt32, compatibility: Bool, into out: inout ScalarList) {
-        if !compatibility && c >= 0x80 && UnicodeClassTable.shared.flags(c) & UnicodeClass.decomposes.rawValue == 0 {
+        if c < 0x80 { out.append(c); return }
+        let flags = UnicodeClassTable.lookup.flags(c)
+        if !compatibility && flags & UnicodeClass.decomposes.rawValue == 0 {
             out.append(c)
+            return
+        }
+        if flags & UnicodeClass.hasOverride.rawValue != 0,
+           let mapped = (compatibility ? UnicodeOverrides.nfkd : UnicodeOverrides.nfd)[c] {
+            for m in mapped { out.append(m) }
             return
         }
         guard decomposes(c, compatibility: compatibility) else { out.append(c); return }
@@ -67,8 +74,10 @@ enum UnicodeNormalization {
             out.append(c >= 0x41 && c <= 0x5A ? c + 32 : c)
         } else if c == 0x130 {
             out.append(0x69); out.append(0x307)
-        } else if UnicodeClassTable.shared.flags(c) & UnicodeClass.changesInLowercase.rawValue == 0 {
+        } else if UnicodeClassTable.lookup.flags(c) & UnicodeClass.changesInLowercase.rawValue == 0 {
             out.append(c)
+        } else if UnicodeClassTable.lookup.flags(c) & UnicodeClass.hasOverride.rawValue != 0, let mapped = UnicodeOverrides.lowercase[c] {
+            for m in mapped { out.append(m) }
         } else {
             out.append(UInt32(bitPattern: utf8proc_tolower(Int32(bitPattern: c))))
         }

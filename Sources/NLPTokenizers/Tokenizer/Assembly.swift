@@ -55,66 +55,109 @@ final class RawSequence {
 
 /// What a post-processor does when nothing overflows, as a flat list of pieces: special tokens
 /// and the sequences, each with its segment id. `assemble` builds the final encoding in one pass;
-/// it gives what HF's `process` + `merge` give in that case.
-struct Layout: Sendable {
-    enum Piece: Sendable {
-        case special(ids: [Int], tokens: [String], typeID: Int)
-        /// Sequence 0 or 1; `typeID` nil keeps the sequence's own (0 for the first, 1 for the second).
-        case sequence(Int, typeID: Int?)
+/// it gives what HF's `process` + `merge` give in that case. The pieces sit in raw memory so that
+/// threads encoding at once do not contend on reference counts.
+struct Layout: @unchecked Sendable {
+    struct Piece {
+        /// -1 for a special token, else the sequence (0 or 1).
+        var sequence: Int32
+        /// The segment id; -1 keeps the sequence's own (0 for the first, 1 for the second).
+        var typeID: Int32
+        var id: Int
+        /// A special token whose text is not the vocabulary's (then in `specialTexts`).
+        var hasText = false
     }
-    var pieces: [Piece]
+    private final class Storage {
+        let pieces: UnsafeMutablePointer<Piece>
+        let count: Int
+        init(_ list: [Piece]) {
+            count = list.count
+            pieces = .allocate(capacity: max(1, list.count))
+            pieces.initialize(from: list, count: list.count)
+        }
+        deinit { pieces.deallocate() }
+    }
+    private let storage: Storage
+    private let pieces: UnsafeMutablePointer<Piece>
+    private let pieceCount: Int
+    private let specialCount: Int
+    /// Special tokens whose text is not the vocabulary's, by piece index.
+    private let specialTexts: [Int: String]
     /// ByteLevel / RoBERTa offset trimming.
-    var trimAddPrefixSpace: Bool?
+    private let trimAddPrefixSpace: Bool?
     /// Which sequences get a sequence range (HF's `set_sequence_id`).
-    var marksSequences: Bool
+    private let marksSequences: Bool
 
-    init?(_ processor: PostProcessor?, isPair: Bool, addSpecialTokens: Bool) {
-        trimAddPrefixSpace = nil
-        marksSequences = true
+    private enum Item { case special(Int, String, Int), sequence(Int, Int?) }
+
+    init?(_ processor: PostProcessor?, isPair: Bool, addSpecialTokens: Bool, source: TokenSource) {
+        var items: [Item] = []
+        var trim: Bool? = nil
+        var marks = true
+        let bare: [Item] = isPair ? [.sequence(0, nil), .sequence(1, nil)] : [.sequence(0, nil)]
         switch processor {
         case nil:
-            pieces = isPair ? [.sequence(0, typeID: nil), .sequence(1, typeID: nil)] : [.sequence(0, typeID: nil)]
-            marksSequences = isPair
+            items = bare
+            marks = isPair
         case let t as TemplateProcessing:
-            pieces = []
             for piece in isPair ? t.pair : t.single {
                 switch piece {
                 case .sequence(let second, let typeID):
                     if second && !isPair { continue }
-                    pieces.append(.sequence(second ? 1 : 0, typeID: typeID))
+                    items.append(.sequence(second ? 1 : 0, typeID))
                 case .specialToken(let id, let typeID):
                     if addSpecialTokens, let s = t.specialTokens[id] {
-                        pieces.append(.special(ids: s.ids, tokens: s.tokens, typeID: typeID))
+                        for (i, text) in zip(s.ids, s.tokens) { items.append(.special(i, text, typeID)) }
                     }
                 }
             }
         case let b as BertProcessing:
-            let cls = Piece.special(ids: [b.classifier.id], tokens: [b.classifier.token], typeID: 0)
+            let cls = Item.special(b.classifier.id, b.classifier.token, 0)
             if !addSpecialTokens {
-                pieces = isPair ? [.sequence(0, typeID: nil), .sequence(1, typeID: nil)] : [.sequence(0, typeID: nil)]
+                items = bare
             } else if isPair {
-                pieces = [cls, .sequence(0, typeID: nil), .special(ids: [b.separator.id], tokens: [b.separator.token], typeID: 0),
-                          .sequence(1, typeID: nil), .special(ids: [b.separator.id], tokens: [b.separator.token], typeID: 1)]
+                items = [cls, .sequence(0, nil), .special(b.separator.id, b.separator.token, 0),
+                         .sequence(1, nil), .special(b.separator.id, b.separator.token, 1)]
             } else {
-                pieces = [cls, .sequence(0, typeID: nil), .special(ids: [b.separator.id], tokens: [b.separator.token], typeID: 0)]
+                items = [cls, .sequence(0, nil), .special(b.separator.id, b.separator.token, 0)]
             }
         case let r as RobertaProcessing:
-            let cls = Piece.special(ids: [r.classifier.id], tokens: [r.classifier.token], typeID: 0)
-            let sep = Piece.special(ids: [r.separator.id], tokens: [r.separator.token], typeID: 0)
+            let cls = Item.special(r.classifier.id, r.classifier.token, 0)
+            let sep = Item.special(r.separator.id, r.separator.token, 0)
             if !addSpecialTokens {
-                pieces = isPair ? [.sequence(0, typeID: 0), .sequence(1, typeID: 0)] : [.sequence(0, typeID: 0)]
+                items = isPair ? [.sequence(0, 0), .sequence(1, 0)] : [.sequence(0, 0)]
             } else if isPair {
-                pieces = [cls, .sequence(0, typeID: 0), sep, sep, .sequence(1, typeID: 0), sep]
+                items = [cls, .sequence(0, 0), sep, sep, .sequence(1, 0), sep]
             } else {
-                pieces = [cls, .sequence(0, typeID: 0), sep]
+                items = [cls, .sequence(0, 0), sep]
             }
-            if r.trimOffsets { trimAddPrefixSpace = r.addPrefixSpace }
+            if r.trimOffsets { trim = r.addPrefixSpace }
         case let b as ByteLevelProcessing:
-            pieces = isPair ? [.sequence(0, typeID: nil), .sequence(1, typeID: nil)] : [.sequence(0, typeID: nil)]
-            if b.trimOffsets { trimAddPrefixSpace = b.addPrefixSpace }
+            items = bare
+            if b.trimOffsets { trim = b.addPrefixSpace }
         default:
             return nil
         }
+        var list: [Piece] = []
+        var texts: [Int: String] = [:]
+        var specials = 0
+        for (k, item) in items.enumerated() {
+            switch item {
+            case .special(let id, let text, let typeID):
+                list.append(Piece(sequence: -1, typeID: Int32(typeID), id: id, hasText: text != source.token(id)))
+                if text != source.token(id) { texts[k] = text }
+                specials += 1
+            case .sequence(let sequence, let typeID):
+                list.append(Piece(sequence: Int32(sequence), typeID: Int32(typeID ?? -1), id: 0))
+            }
+        }
+        storage = Storage(list)
+        pieces = storage.pieces
+        pieceCount = list.count
+        specialCount = specials
+        specialTexts = texts
+        trimAddPrefixSpace = trim
+        marksSequences = marks
     }
 
     func assemble(_ first: RawSequence, _ second: RawSequence, isPair: Bool, reserve: Int,
@@ -123,31 +166,26 @@ struct Layout: Sendable {
             Layout.trimOffsets(first, addPrefixSpace: addPrefixSpace, source)
             if isPair { Layout.trimOffsets(second, addPrefixSpace: addPrefixSpace, source) }
         }
-        var total = 0
-        for piece in pieces {
-            switch piece {
-            case .special(let ids, _, _): total += ids.count
-            case .sequence(let k, _): total += k == 0 ? first.count : second.count
-            }
-        }
+        let total = specialCount + first.count + (isPair ? second.count : 0)
         var e = Encoding(source: source)
         e.reserveCapacity(max(total, reserve))
-        for piece in pieces {
-            switch piece {
-            case .special(let ids, let tokens, let typeID):
-                for (id, t) in zip(ids, tokens) {
-                    e.append(id: id, token: t, offsets: .zero, word: nil, typeID: typeID, special: true)
-                }
-            case .sequence(let k, let typeID):
-                let start = e.count
-                if k == 0 {
-                    Layout.append(first, typeID: typeID ?? 0, to: &e)
-                } else {
-                    Layout.append(second, typeID: typeID ?? 1, to: &e)
-                }
-                if marksSequences {
-                    if k == 0 { e.sequenceRanges.first = start..<e.count } else { e.sequenceRanges.second = start..<e.count }
-                }
+        for k in 0..<pieceCount {
+            let piece = pieces[k]
+            if piece.sequence < 0 {
+                if piece.hasText, let text = specialTexts[k] { e.overrides.append(TokenOverride(index: e.count, text: text)) }
+                e.ids.append(piece.id)
+                e.offsets.append(.zero)
+                e.info.append(TokenInfo(word: nil, typeID: Int(piece.typeID), special: true))
+                continue
+            }
+            let start = e.count
+            if piece.sequence == 0 {
+                Layout.append(first, typeID: piece.typeID >= 0 ? Int(piece.typeID) : 0, to: &e)
+            } else {
+                Layout.append(second, typeID: piece.typeID >= 0 ? Int(piece.typeID) : 1, to: &e)
+            }
+            if marksSequences {
+                if piece.sequence == 0 { e.sequenceRanges.first = start..<e.count } else { e.sequenceRanges.second = start..<e.count }
             }
         }
         return e
@@ -184,11 +222,11 @@ struct Layout: Sendable {
 struct Layouts: Sendable {
     private let single: Layout?, pair: Layout?, bareSingle: Layout?, barePair: Layout?
 
-    init(_ processor: PostProcessor?) {
-        single = Layout(processor, isPair: false, addSpecialTokens: true)
-        pair = Layout(processor, isPair: true, addSpecialTokens: true)
-        bareSingle = Layout(processor, isPair: false, addSpecialTokens: false)
-        barePair = Layout(processor, isPair: true, addSpecialTokens: false)
+    init(_ processor: PostProcessor?, source: TokenSource) {
+        single = Layout(processor, isPair: false, addSpecialTokens: true, source: source)
+        pair = Layout(processor, isPair: true, addSpecialTokens: true, source: source)
+        bareSingle = Layout(processor, isPair: false, addSpecialTokens: false, source: source)
+        barePair = Layout(processor, isPair: true, addSpecialTokens: false, source: source)
     }
 
     @inline(__always)

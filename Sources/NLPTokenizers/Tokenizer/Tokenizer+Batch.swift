@@ -49,9 +49,11 @@ extension Tokenizer {
                 }
             }
         }
-        let array = Array(UnsafeBufferPointer(start: results, count: count))
-        results.deinitialize(count: count)
-        return array
+        // Move (not copy) the results into the array: copying would touch every shared reference count.
+        return Array(unsafeUninitializedCapacity: count) { buffer, initialized in
+            buffer.baseAddress!.moveInitialize(from: results, count: count)
+            initialized = count
+        }
     }
 }
 

@@ -25,10 +25,11 @@ extension Tokenizer {
                 fits = limit > 0 && first.count + (isPair ? second.count : 0) <= limit
             }
             if fits, let layout = layouts.layout(isPair: isPair, addSpecialTokens: addSpecialTokens) {
+                let source = w.tokenSource(for: tokenSource)
                 guard pad, let padding else {
-                    return layout.assemble(first, second, isPair: isPair, reserve: 0, source: tokenSource)
+                    return layout.assemble(first, second, isPair: isPair, reserve: 0, source: source)
                 }
-                var one = [layout.assemble(first, second, isPair: isPair, reserve: padding.fixedLength ?? 0, source: tokenSource)]
+                var one = [layout.assemble(first, second, isPair: isPair, reserve: padding.fixedLength ?? 0, source: source)]
                 padding.apply(&one)
                 return one[0]
             }

@@ -87,14 +87,15 @@ extension Tokenizer {
         text.append("\n")
         do {
             try Data(text.utf8).write(to: temporary)
-            if FileManager.default.fileExists(atPath: path) {
-                _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
-            } else {
-                try FileManager.default.moveItem(at: temporary, to: url)
-            }
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             throw TokenizerFileError(file: path, field: "", "cannot be written: \(error.localizedDescription)")
+        }
+        // rename(2) replaces the file in one step: a reader sees the old file or the new one.
+        if rename(temporary.path, url.path) != 0 {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw TokenizerFileError(file: path, field: "", "cannot be written: \(reason)")
         }
     }
 

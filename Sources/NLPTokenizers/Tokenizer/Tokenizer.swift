@@ -21,7 +21,7 @@ public struct Tokenizer: Sendable {
     public var padding: Padding?
     var addedVocabulary = AddedVocabulary()
     /// The post-processor's fixed layouts, for the direct assembly.
-    let layouts: Layouts
+    private(set) var layouts: Layouts
     /// The model when it is one of this library's (its raw-buffer entry point).
     let builtInModel: BuiltInModel?
     /// The pre-tokenizer when it can hand its words straight to a built-in model.
@@ -45,7 +45,6 @@ public struct Tokenizer: Sendable {
         self.decoder = decoder
         self.truncation = truncation
         self.padding = padding
-        layouts = Layouts(postProcessor)
         bertNormalizer = normalizer as? BertNormalizer
         builtInModel = model as? BuiltInModel
         modelReadsByteLevel = model.readsByteLevel
@@ -58,6 +57,7 @@ public struct Tokenizer: Sendable {
         addedTokenCounts = (postProcessor?.addedTokenCount(isPair: false) ?? 0, postProcessor?.addedTokenCount(isPair: true) ?? 0)
         addedVocabulary.add(addedTokens, model: model, normalizer: normalizer)
         tokenSource = TokenSource(model: model, added: addedVocabulary)
+        layouts = Layouts(postProcessor, source: tokenSource)
     }
 
     // MARK: Vocabulary
@@ -104,6 +104,7 @@ public struct Tokenizer: Sendable {
         var t = self
         t.addedVocabulary.add(tokens, model: model, normalizer: normalizer)
         t.tokenSource = TokenSource(model: model, added: t.addedVocabulary)
+        t.layouts = Layouts(postProcessor, source: t.tokenSource)
         return t
     }
 

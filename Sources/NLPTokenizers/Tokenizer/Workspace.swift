@@ -14,6 +14,19 @@ final class Scratch {
     var addedMatches: [AddedTokenMatch] = []
     let first = RawSequence()
     let second = RawSequence()
+    /// This thread's copy of the last tokenizer's token source (encodings made on this thread
+    /// reference it, so threads do not contend on one reference count).
+    private var sourceOriginal: TokenSource?
+    private var sourceCopy: TokenSource?
+
+    func tokenSource(for original: TokenSource) -> TokenSource {
+        if sourceOriginal === original, let copy = sourceCopy { return copy }
+        let copy = TokenSource(model: original.model, added: original.added)
+        sourceOriginal = original
+        sourceCopy = copy
+        return copy
+    }
+
     let normalizedBytes = GrowableBuffer<UInt8>(capacity: 4096)
     let normalizedAlignments = GrowableBuffer<Alignment>(capacity: 4096)
 }

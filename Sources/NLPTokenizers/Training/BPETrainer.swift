@@ -68,38 +68,72 @@ private struct TrainingState {
         return id
     }
 
-    /// Each word's characters: byte-level words have one per byte (its alphabet character).
-    func characters(of word: [UInt8]) -> [String] {
-        if wordCounts.isByteLevel { return word.map { String(decoding: ByteLevelAlphabet.utf8[Int($0)], as: UTF8.self) } }
-        return String(decoding: word, as: UTF8.self).unicodeScalars.map { String($0) }
+    /// Calls `body` with each character of word k: a byte-level word has one per byte (its alphabet
+    /// character's code point), another word its Unicode scalars.
+    @inline(__always)
+    func forEachCharacter(of k: Int, _ body: (UInt32) -> Void) {
+        let w = wordCounts.word(k)
+        if wordCounts.isByteLevel {
+            for b in w { body(ByteLevelAlphabet.character(for: b)) }
+            return
+        }
+        guard let p = w.baseAddress else { return }
+        var i = 0
+        while i < w.count {
+            let (c, n) = UTF8Scalars.decode(p, at: i)
+            body(c)
+            i += n
+        }
     }
+
+    static func text(_ c: UInt32) -> String { String(Character(Unicode.Scalar(c)!)) }
 
     mutating func run() {
         for t in trainer.specialTokens { _ = add(t) }
         // The alphabet: character frequencies over all words.
-        var frequency: [String: Int64] = [:]
-        let wordChars = wordCounts.words.map { characters(of: $0) }
-        for (k, chars) in wordChars.enumerated() {
-            for c in chars { frequency[c, default: 0] += wordCounts.counts[k] }
+        var frequency: [UInt32: Int64] = [:]
+        for k in 0..<wordCounts.counts.count {
+            let count = wordCounts.counts[k]
+            forEachCharacter(of: k) { frequency[$0, default: 0] += count }
         }
-        for c in trainer.initialAlphabet where c.unicodeScalars.count == 1 { frequency[c] = Int64.max }
+        for c in trainer.initialAlphabet where c.unicodeScalars.count == 1 {
+            frequency[c.unicodeScalars.first!.value] = Int64.max
+        }
         var kept = frequency.map { ($0.key, $0.value) }
         if let limit = trainer.limitAlphabet, kept.count > limit {
-            kept.sort { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0.unicodeScalars.first!.value < $1.0.unicodeScalars.first!.value }
+            kept.sort { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
             kept.removeFirst(kept.count - limit)
         }
-        kept.sort { $0.0.unicodeScalars.first!.value < $1.0.unicodeScalars.first!.value }
-        for (c, _) in kept { _ = add(c) }
+        kept.sort { $0.0 < $1.0 }
+        var alphabet = Set<UInt32>()
+        for (c, _) in kept {
+            _ = add(TrainingState.text(c))
+            alphabet.insert(c)
+        }
         // The words as symbol ids (characters outside the alphabet are dropped, as in HF).
         let prefix = trainer.continuingSubwordPrefix, suffix = trainer.endOfWordSuffix
-        for (k, chars) in wordChars.enumerated() {
+        // (character, is first, is last) → id of its symbol text.
+        var symbolIDs: [UInt64: Int32] = [:]
+        var chars: [UInt32] = []
+        for k in 0..<wordCounts.counts.count {
             starts.append(symbols.count)
+            chars.removeAll(keepingCapacity: true)
+            forEachCharacter(of: k) { chars.append($0) }
             var n: Int32 = 0
-            for (i, c) in chars.enumerated() where wordToID[c] != nil {
-                var s = c
-                if i > 0, let prefix { s = prefix + s }
-                if i == chars.count - 1, let suffix { s += suffix }
-                symbols.append(add(s))
+            for (i, c) in chars.enumerated() where alphabet.contains(c) {
+                let first = i == 0, last = i == chars.count - 1
+                let key = UInt64(c) << 2 | (first ? 1 : 0) | (last ? 2 : 0)
+                let id: Int32
+                if let known = symbolIDs[key] {
+                    id = known
+                } else {
+                    var text = TrainingState.text(c)
+                    if !first, let prefix { text = prefix + text }
+                    if last, let suffix { text += suffix }
+                    id = add(text)
+                    symbolIDs[key] = id
+                }
+                symbols.append(id)
                 symbolLengths.append(1)
                 n += 1
             }

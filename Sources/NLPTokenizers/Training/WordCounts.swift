@@ -4,7 +4,6 @@
 public struct WordCounts: Sendable {
     private(set) var table = ByteStringTable(capacity: 1 << 16)
     private(set) var counts: [Int64] = []
-    private(set) var words: [[UInt8]] = []
     /// True if the words are raw bytes standing for byte-level characters.
     public internal(set) var isByteLevel = false
 
@@ -21,7 +20,6 @@ public struct WordCounts: Sendable {
         } else {
             table.insert(word, Int32(counts.count))
             counts.append(count)
-            words.append(Array(word))
         }
     }
 
@@ -31,18 +29,20 @@ public struct WordCounts: Sendable {
         word.withUTF8 { add($0, count: count) }
     }
 
+    /// The bytes of word k (in the order words were first seen).
+    func word(_ k: Int) -> UnsafeBufferPointer<UInt8> { table.key(at: k) }
+
     /// Adds the counts of `other`.
     public mutating func merge(_ other: WordCounts) {
         if counts.isEmpty { isByteLevel = other.isByteLevel }
-        for (k, w) in other.words.enumerated() {
-            w.withUnsafeBufferPointer { add($0, count: other.counts[k]) }
-        }
+        for k in 0..<other.counts.count { add(other.word(k), count: other.counts[k]) }
     }
 
     /// The words with their counts (text: byte-level words written in the byte-level alphabet).
     public var entries: [(word: String, count: Int64)] {
-        words.enumerated().map { k, w in
-            (isByteLevel ? ByteLevelAlphabet.encode(w) : String(decoding: w, as: UTF8.self), counts[k])
+        (0..<counts.count).map { k in
+            let w = word(k)
+            return (isByteLevel ? ByteLevelAlphabet.encode(Array(w)) : String(decoding: w, as: UTF8.self), counts[k])
         }
     }
 }

@@ -8,7 +8,7 @@ public struct BertConfig: Equatable, Sendable {
     public var maxPositions: Int
     public var typeVocabSize: Int
     public var layerNormEpsilon: Float
-    public var activation: Activation
+    public var activation: ActivationFunction
     public var hiddenDropout: Float
     public var attentionDropout: Float
     public var padTokenId: Int
@@ -16,7 +16,7 @@ public struct BertConfig: Equatable, Sendable {
 
     public init(vocabSize: Int = 30522, hiddenSize: Int = 768, layers: Int = 12, heads: Int = 12,
                 intermediateSize: Int = 3072, maxPositions: Int = 512, typeVocabSize: Int = 2,
-                layerNormEpsilon: Float = 1e-12, activation: Activation = .gelu, hiddenDropout: Float = 0.1,
+                layerNormEpsilon: Float = 1e-12, activation: ActivationFunction = .gelu, hiddenDropout: Float = 0.1,
                 attentionDropout: Float = 0.1, padTokenId: Int = 0, initializerRange: Float = 0.02) {
         self.vocabSize = vocabSize
         self.hiddenSize = hiddenSize
@@ -45,7 +45,7 @@ public struct BertConfig: Equatable, Sendable {
         typeVocabSize = try c.int("type_vocab_size", default: typeVocabSize)
         layerNormEpsilon = try c.float("layer_norm_eps", default: layerNormEpsilon)
         if let name = try c.optionalString("hidden_act") {
-            guard let a = Activation(configName: name) else {
+            guard let a = ActivationFunction(configName: name) else {
                 throw ModelError.unsupported(file: c.file, what: "hidden_act \"\(name)\" (gelu, gelu_new, relu, tanh)")
             }
             activation = a

@@ -98,7 +98,7 @@ public final class BertAttention: Module {
 /// The feed-forward expansion: dense [C → intermediate] and the activation.
 public final class BertIntermediate: Module {
     public let dense: Linear
-    public let activation: Activation
+    public let activation: ActivationFunction
 
     public init(_ config: BertConfig) {
         dense = Linear(config.hiddenSize, config.intermediateSize)

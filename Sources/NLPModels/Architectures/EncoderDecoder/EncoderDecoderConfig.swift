@@ -12,7 +12,7 @@ public struct EncoderDecoderConfig: Equatable, Sendable {
     public var feedForward: Int
     public var maxPositions: Int
     public var dropout: Float
-    public var activation: Activation
+    public var activation: ActivationFunction
     public var layerNormEpsilon: Float
     public var padTokenId: Int
     public var bosTokenId: Int
@@ -20,7 +20,7 @@ public struct EncoderDecoderConfig: Equatable, Sendable {
     public var decoderStartTokenId: Int
 
     public init(vocabSize: Int, width: Int = 256, encoderLayers: Int = 3, decoderLayers: Int = 3, heads: Int = 4,
-                feedForward: Int = 1024, maxPositions: Int = 256, dropout: Float = 0.1, activation: Activation = .relu,
+                feedForward: Int = 1024, maxPositions: Int = 256, dropout: Float = 0.1, activation: ActivationFunction = .relu,
                 layerNormEpsilon: Float = 1e-5, padTokenId: Int = 0, bosTokenId: Int = 1, eosTokenId: Int = 2,
                 decoderStartTokenId: Int? = nil) {
         self.vocabSize = vocabSize
@@ -49,7 +49,7 @@ public struct EncoderDecoderConfig: Equatable, Sendable {
         maxPositions = try c.int("max_position_embeddings", default: maxPositions)
         dropout = try c.float("dropout", default: dropout)
         if let name = try c.optionalString("activation_function") {
-            guard let a = Activation(configName: name) else {
+            guard let a = ActivationFunction(configName: name) else {
                 throw ModelError.unsupported(file: c.file, what: "activation_function \"\(name)\"")
             }
             activation = a

@@ -9,7 +9,7 @@ public struct GPTConfig: Equatable, Sendable {
     public var heads: Int
     /// The MLP's inner width (n_inner; nil in the file means 4 × width).
     public var innerWidth: Int
-    public var activation: Activation
+    public var activation: ActivationFunction
     public var residualDropout: Float
     public var embeddingDropout: Float
     public var attentionDropout: Float
@@ -21,7 +21,7 @@ public struct GPTConfig: Equatable, Sendable {
     public var eosTokenId: Int
 
     public init(vocabSize: Int = 50257, maxPositions: Int = 1024, width: Int = 768, layers: Int = 12, heads: Int = 12,
-                innerWidth: Int? = nil, activation: Activation = .geluTanh, dropout: Float = 0.1,
+                innerWidth: Int? = nil, activation: ActivationFunction = .geluTanh, dropout: Float = 0.1,
                 layerNormEpsilon: Float = 1e-5, initializerRange: Float = 0.02, crossAttention: Bool = false,
                 bias: Bool = true, bosTokenId: Int = 50256, eosTokenId: Int = 50256) {
         self.vocabSize = vocabSize
@@ -57,7 +57,7 @@ public struct GPTConfig: Equatable, Sendable {
         heads = try c.int("n_head", default: heads)
         innerWidth = try c.optionalInt("n_inner") ?? 4 * width
         if let name = try c.optionalString("activation_function") {
-            guard let a = Activation(configName: name) else {
+            guard let a = ActivationFunction(configName: name) else {
                 throw ModelError.unsupported(file: c.file, what: "activation_function \"\(name)\" (gelu, gelu_new, relu, tanh)")
             }
             activation = a

@@ -67,7 +67,7 @@ public final class GPTAttention: Module {
 public final class GPTMLP: Module {
     public let expand: Conv1D
     public let contract: Conv1D
-    public let activation: Activation
+    public let activation: ActivationFunction
     public let dropout: Dropout
 
     public override var checkpointKeys: [String: String] { ["expand": "c_fc", "contract": "c_proj"] }

@@ -2,7 +2,7 @@ import NLPTensor
 
 /// The activation functions of the architectures, by their Hugging Face `hidden_act` /
 /// `activation_function` names.
-public enum Activation: String, Sendable {
+public enum ActivationFunction: String, Sendable {
     /// Exact GELU, x·Φ(x) with erf (BERT's "gelu").
     case gelu
     /// The tanh approximation (GPT-2's "gelu_new"; also "gelu_pytorch_tanh").
