@@ -25,7 +25,9 @@ final class TranslationCommandTests: XCTestCase {
     func testTrainTranslateAndEvaluate() throws {
         let letters = Array("abcdef")
         let rows = (0..<300).map { i -> String in
-            let word = (0..<(3 + i % 3)).map { letters[(i * 7 + $0 * 5 + $0 * $0) % 6] }.map(String.init)
+            // The base-6 digits of i + 36 as letters: 300 distinct sources.
+            var n = i + 36, word: [String] = []
+            while n > 0 { word.append(String(letters[n % 6])); n /= 6 }
             return word.joined(separator: " ") + "\t" + word.reversed().joined(separator: " ") + "\n"
         }
         let pairs = try write("pairs.tsv", "source\ttarget\n" + rows.joined())
