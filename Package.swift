@@ -66,6 +66,7 @@ let package = Package(
 
         // Examples of the library.
         .executableTarget(name: "rank-sentences", dependencies: ["NLPKit"], path: "Examples/RankSentences"),
+        .executableTarget(name: "translate-example", dependencies: ["NLPKit"], path: "Examples/Translate"),
 
         // Tests, one target per module.
         .testTarget(name: "NLPTensorTests", dependencies: ["NLPTensor", "NLPTraining"]),

@@ -7,7 +7,7 @@ import NLPKit
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Evaluate a fine-tuned classifier on rows `text<TAB>label` (accuracy, macro-F1, per class, confusion).")
+        abstract: "Evaluate a fine-tuned classifier on rows `text<TAB>label` (accuracy, macro-F1, per class, confusion), or a translation model on rows `source<TAB>target` (BLEU, chrF).")
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
 
@@ -27,6 +27,9 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         try global.apply()
+        if TranslationRecipe.isTranslationModel(folder: model) {
+            return try TranslationEvaluation.run(model: model, test: test, json: format == .json, lossy: lossy)
+        }
         let classifier = try TextClassifier(folder: model)
         let table = try LabeledTextFile(path: test, lossy: lossy)
         try table.requireLabels(in: classifier.labels)

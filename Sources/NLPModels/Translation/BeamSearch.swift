@@ -1,0 +1,117 @@
+import Foundation
+import NLPTensor
+
+/// How beam search decodes: beams per source, the length penalty and the longest output.
+public struct BeamSearchOptions: Sendable {
+    /// Hypotheses kept per source (1: greedy decoding).
+    public var beamSize: Int
+    /// A finished hypothesis scores log P / length^lengthPenalty (0: raw log-probability; 1: per token).
+    public var lengthPenalty: Double
+    /// The most target tokens per output (nil: 2 × the source's tokens + 10, within the model's positions).
+    public var maxLength: Int?
+
+    public init(beamSize: Int = 4, lengthPenalty: Double = 1, maxLength: Int? = nil) {
+        precondition(beamSize >= 1, "beam size \(beamSize)")
+        self.beamSize = beamSize
+        self.lengthPenalty = lengthPenalty
+        self.maxLength = maxLength
+    }
+}
+
+extension EncoderDecoderModel {
+    /// The best target ids (without the start and end tokens) for each source sequence, by batched
+    /// beam search: all sources' beams decode together, one position a step, over the KV cache.
+    /// A source is done when it has `beamSize` finished hypotheses (or at its length limit).
+    public func beamSearch(sources: [[Int32]], options: BeamSearchOptions = .init()) -> [[Int32]] {
+        guard !sources.isEmpty else { return [] }
+        return noGrad { search(sources, options) }
+    }
+
+    private func search(_ sources: [[Int32]], _ options: BeamSearchOptions) -> [[Int32]] {
+        let n = sources.count, k = options.beamSize, rows = n * k
+        let vocabulary = config.vocabSize, eos = Int32(config.eosTokenId)
+        let source = TokenBatch(sequences: sources, padId: Int32(config.padTokenId))
+        let memory = encode(source)   // [n, S, E]
+        let s = source.length, e = config.width
+        // Each source's memory and mask repeated for its k beams: [n·k, S, E], [n·k, S].
+        let beamMemory = Tensor.zeros([rows, s, e])
+        for row in 0..<rows { (beamMemory.data + row * s * e).update(from: memory.data + (row / k) * s * e, count: s * e) }
+        let beamMask: Tensor? = source.maskTensor.map { mask in
+            let m = Tensor.zeros([rows, s])
+            for row in 0..<rows { (m.data + row * s).update(from: mask.data + (row / k) * s, count: s) }
+            return m
+        }
+        let limits = source.lengths.map { length in
+            min(config.maxPositions, options.maxLength ?? (2 * length + 10))
+        }
+        let steps = limits.max()!
+        let cache = makeCache(batch: rows, capacity: steps)
+
+        var tokens = [[Int32]](repeating: [], count: rows)
+        // Only the first beam of a source is live at the start (the others would repeat it).
+        var scores = (0..<rows).map { $0 % k == 0 ? 0.0 : -Double.infinity }
+        var last = [Int32](repeating: Int32(config.decoderStartTokenId), count: rows)
+        var finished = [[(tokens: [Int32], score: Double)]](repeating: [], count: n)
+        var done = [Bool](repeating: false, count: n)
+        var logProbabilities = [Double](repeating: 0, count: vocabulary)
+
+        for step in 0..<steps {
+            let logits = decode(TokenBatch(ids: last, batch: rows, length: 1), memory: beamMemory, memoryMask: beamMask,
+                                cache: cache)   // [n·k, 1, V]
+            var parents = Array(0..<rows)
+            var nextTokens = last, nextScores = scores
+            for b in 0..<n where !done[b] {
+                // The 2k best continuations over the k beams (k of them may end).
+                var best: [(score: Double, beam: Int, token: Int32)] = []
+                best.reserveCapacity(2 * k + 1)
+                for j in 0..<k {
+                    let row = b * k + j
+                    guard scores[row] > -Double.infinity else { continue }
+                    let x = logits.data + row * vocabulary
+                    var top = -Float.infinity
+                    for v in 0..<vocabulary where x[v] > top { top = x[v] }
+                    var sum = 0.0
+                    for v in 0..<vocabulary { sum += Foundation.exp(Double(x[v] - top)) }
+                    let shift = Double(top) + Foundation.log(sum)
+                    for v in 0..<vocabulary { logProbabilities[v] = Double(x[v]) - shift }
+                    for v in 0..<vocabulary {
+                        let candidate = scores[row] + logProbabilities[v]
+                        if best.count == 2 * k, candidate <= best[best.count - 1].score { continue }
+                        var i = best.count
+                        if best.count == 2 * k { best.removeLast(); i -= 1 }
+                        while i > 0 && best[i - 1].score < candidate { i -= 1 }
+                        best.insert((candidate, j, Int32(v)), at: i)
+                    }
+                }
+                var slot = 0
+                let atLimit = step + 1 >= limits[b]
+                for (score, j, token) in best where slot < k {
+                    let parent = b * k + j
+                    if token == eos || atLimit {
+                        let hypothesis = token == eos ? tokens[parent] : tokens[parent] + [token]
+                        let length = Double(hypothesis.count + 1)
+                        finished[b].append((hypothesis, score / Foundation.pow(length, options.lengthPenalty)))
+                        if finished[b].count >= k { break }
+                        continue
+                    }
+                    let row = b * k + slot
+                    parents[row] = parent
+                    nextTokens[row] = token
+                    nextScores[row] = score
+                    slot += 1
+                }
+                for row in (b * k + slot)..<(b * k + k) { nextScores[row] = -Double.infinity; nextTokens[row] = eos }
+                if finished[b].count >= k || atLimit || slot == 0 { done[b] = true }
+            }
+            if done.allSatisfy({ $0 }) { break }
+            cache.reorderRows(parents)
+            tokens = (0..<rows).map { tokens[parents[$0]] + [nextTokens[$0]] }
+            scores = nextScores
+            last = nextTokens
+        }
+        return (0..<n).map { b in
+            finished[b].max { $0.score < $1.score }?.tokens
+                ?? (0..<k).map { b * k + $0 }.max { scores[$0] < scores[$1] }.map { tokens[$0] } ?? []
+        }
+    }
+}
