@@ -47,10 +47,14 @@ let package = Package(
         .executableTarget(name: "nlp-bench", dependencies: ["NLPKit", "CBLAS"], path: "Sources/NLPBench",
                           swiftSettings: vectorISA),
 
+        // Examples of the library.
+        .executableTarget(name: "rank-sentences", dependencies: ["NLPKit"], path: "Examples/RankSentences"),
+
         // Tests, one target per module.
         .testTarget(name: "NLPTensorTests", dependencies: ["NLPTensor", "NLPTraining"]),
         .testTarget(name: "NLPTokenizersTests", dependencies: ["NLPTokenizers"], exclude: ["Segmentation/Fixtures"]),
         .testTarget(name: "NLPTrainingTests", dependencies: ["NLPTraining"]),
+        .testTarget(name: "NLPModelsTests", dependencies: ["NLPModels", "NLPTensor"], exclude: ["Fixtures"]),
         // End-to-end tests of the command line: they run the built `nlp` binary.
         .testTarget(name: "nlpTests", dependencies: ["nlp"]),
     ],

@@ -5,6 +5,7 @@ import Foundation
 let areas: [String: ([String]) throws -> Void] = [
     "segmentation": runSegmentationBench,
     "tensor": TensorBench.run,
+    "models": runModelBench,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -11,6 +11,7 @@ struct NLP: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             SegmentCommand.self, TrainSegmenterCommand.self, EvalSegmenterCommand.self,
+            EmbedCommand.self,
         ]
     )
 
