@@ -6,6 +6,7 @@ let areas: [String: ([String]) throws -> Void] = [
     "segmentation": runSegmentationBench,
     "tensor": TensorBench.run,
     "models": runModelBench,
+    "tokenizers": TokenizerBench.run,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

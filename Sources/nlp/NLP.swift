@@ -12,6 +12,7 @@ struct NLP: ParsableCommand {
         subcommands: [
             SegmentCommand.self, TrainSegmenterCommand.self, EvalSegmenterCommand.self,
             EmbedCommand.self,
+            Tokenize.self, Decode.self, TrainTokenizer.self,
         ]
     )
 

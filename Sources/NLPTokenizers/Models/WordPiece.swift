@@ -1,0 +1,105 @@
+/// WordPiece (BERT): greedy longest match first; pieces after the first carry the continuing prefix
+/// (`##`); a word with a piece missing from the vocabulary, or longer than
+/// `maxInputCharactersPerWord` characters, becomes the unknown token.
+public final class WordPiece: BuiltInModel, @unchecked Sendable {
+    let vocab: Vocabulary
+    /// Vocabulary entries that start with the prefix, keyed without it.
+    private let continuations: ByteStringTable
+    public let unknownToken: String
+    public let continuingSubwordPrefix: String
+    public let maxInputCharactersPerWord: Int
+    let unknownID: Int32
+
+    public init(vocabulary: [(String, Int)], unknownToken: String = "[UNK]", continuingSubwordPrefix: String = "##",
+                maxInputCharactersPerWord: Int = 100) throws {
+        vocab = Vocabulary(vocabulary)
+        self.unknownToken = unknownToken
+        self.continuingSubwordPrefix = continuingSubwordPrefix
+        self.maxInputCharactersPerWord = maxInputCharactersPerWord
+        guard let unk = vocab.id(for: unknownToken) else {
+            throw TokenizerFileError(field: "model.unk_token", "the unknown token \"\(unknownToken)\" is not in the vocabulary")
+        }
+        unknownID = Int32(unk)
+        let prefix = Array(continuingSubwordPrefix.utf8)
+        var table = ByteStringTable(capacity: vocabulary.count / 2)
+        for (token, id) in vocabulary {
+            let bytes = Array(token.utf8)
+            if !prefix.isEmpty && bytes.count >= prefix.count && bytes.starts(with: prefix) {
+                bytes.withUnsafeBufferPointer { table.insert(UnsafeBufferPointer(rebasing: $0[prefix.count...]), Int32(id)) }
+            }
+        }
+        if prefix.isEmpty {
+            for (token, id) in vocabulary { table.insert(token, Int32(id)) }
+        }
+        continuations = table
+    }
+
+    convenience init(json: JSONField) throws {
+        let entries = try Vocabulary.entries(try json.field("vocab"))
+        try self.init(vocabulary: entries,
+                      unknownToken: try json.optional("unk_token").stringOrNull() ?? "[UNK]",
+                      continuingSubwordPrefix: try json.optional("continuing_subword_prefix").stringOrNull() ?? "##",
+                      maxInputCharactersPerWord: try json.optional("max_input_chars_per_word").int(default: 100))
+    }
+
+    public var json: JSON {
+        .object(["type": "WordPiece", "unk_token": .string(unknownToken),
+                 "continuing_subword_prefix": .string(continuingSubwordPrefix),
+                 "max_input_chars_per_word": JSON(maxInputCharactersPerWord), "vocab": vocab.json])
+    }
+
+    public var vocabularySize: Int { vocab.count }
+    public func id(forToken token: String) -> Int? { vocab.id(for: token) }
+    public func token(forID id: Int) -> String? { vocab.token(for: id) }
+    public var vocabulary: [String: Int] { vocab.dictionary }
+    public var readsByteLevel: Bool { false }
+
+    func tokenize(_ word: UnsafeBufferPointer<UInt8>, byteLevel: Bool, into tokens: TokenBuffer) {
+        guard let p = word.baseAddress, word.count > 0 else { return }
+        let n = word.count
+        if n > maxInputCharactersPerWord && UTF8Scalars.count(p, n) > maxInputCharactersPerWord {
+            tokens.append(ModelToken(id: unknownID, start: 0, end: Int32(n)))
+            return
+        }
+        let first = tokens.count
+        let mainLongest = vocab.table.maxKeyLength, continuationLongest = continuations.maxKeyLength
+        var start = 0
+        while start < n {
+            var end = min(n, start + (start == 0 ? mainLongest : continuationLongest))
+            while end < n && p[end] & 0xC0 == 0x80 { end -= 1 }   // back to a character boundary
+            var found: Int32 = -1
+            while end > start {
+                found = start == 0 ? vocab.table.find(p, end) : continuations.find(p + start, end - start)
+                if found >= 0 { break }
+                end -= 1
+                while end > start && p[end] & 0xC0 == 0x80 { end -= 1 }
+            }
+            if found < 0 {
+                tokens.count = first
+                tokens.append(ModelToken(id: unknownID, start: 0, end: Int32(n)))
+                return
+            }
+            tokens.append(ModelToken(id: found, start: Int32(start), end: Int32(end)))
+            start = end
+        }
+    }
+}
+
+extension WordPiece {
+    /// Reads a BERT vocab.txt: one token a line (split on `\n` only; a trailing `\r` and trailing
+    /// whitespace are trimmed, as HF reads it), the line number is the id.
+    public static func readVocabulary(file path: String) throws -> [(String, Int)] {
+        let reader = try LineReader(path: path)
+        var entries: [(String, Int)] = []
+        for line in reader {
+            let text = try line.text()
+            var scalars = Array(text.unicodeScalars)
+            while let last = scalars.last, UnicodeClass.of(last.value).contains(.whitespace) { scalars.removeLast() }
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: scalars)
+            entries.append((String(view), line.number - 1))
+        }
+        if let error = reader.error { throw error }
+        return entries
+    }
+}

@@ -1,0 +1,76 @@
+import Dispatch
+import Foundation
+
+extension Tokenizer {
+    /// Encodes many texts in parallel (`threads` workers, default all cores); padding applies to
+    /// the batch (its longest encoding, or the fixed length).
+    public func encodeBatch(_ texts: [String], addSpecialTokens: Bool = true, threads: Int? = nil) -> [Encoding] {
+        var out = Tokenizer.parallelMap(count: texts.count, threads: threads) { i in
+            encode(texts[i], nil, addSpecialTokens: addSpecialTokens, pad: false)
+        }
+        padding?.apply(&out)
+        return out
+    }
+
+    /// Encodes many texts in parallel, each exactly as `encode` would (a fixed padding pads each one;
+    /// batch-longest padding leaves them as they are).
+    public func encodeEach(_ texts: [String], addSpecialTokens: Bool = true, threads: Int? = nil) -> [Encoding] {
+        Tokenizer.parallelMap(count: texts.count, threads: threads) { i in
+            encode(texts[i], nil, addSpecialTokens: addSpecialTokens, pad: true)
+        }
+    }
+
+    /// Encodes many pairs of texts in parallel.
+    public func encodeBatch(pairs: [(String, String)], addSpecialTokens: Bool = true, threads: Int? = nil) -> [Encoding] {
+        var out = Tokenizer.parallelMap(count: pairs.count, threads: threads) { i in
+            encode(pairs[i].0, pairs[i].1, addSpecialTokens: addSpecialTokens, pad: false)
+        }
+        padding?.apply(&out)
+        return out
+    }
+
+    /// `body(0..<count)` on `threads` workers that take chunks of indices from a shared counter
+    /// (one parallel region for the whole batch, so the pool threads stay busy).
+    static func parallelMap<T>(count: Int, threads: Int?, _ body: (Int) -> T) -> [T] {
+        let workers = max(1, min(threads ?? ProcessInfo.processInfo.activeProcessorCount, count))
+        if workers == 1 || count < 2 { return (0..<count).map(body) }
+        let results = UnsafeMutablePointer<T>.allocate(capacity: count)
+        defer { results.deallocate() }
+        let chunk = max(1, min(256, count / (workers * 8)))
+        let next = ChunkCounter()
+        let output = UnsafeSendable(results)
+        withoutActuallyEscaping(body) { body in
+            let work = UnsafeSendable(body)
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while true {
+                    let start = next.take(chunk)
+                    if start >= count { break }
+                    for i in start..<min(start + chunk, count) { (output.value + i).initialize(to: work.value(i)) }
+                }
+            }
+        }
+        let array = Array(UnsafeBufferPointer(start: results, count: count))
+        results.deinitialize(count: count)
+        return array
+    }
+}
+
+/// A shared counter handing out chunk starts to the workers of a parallel loop.
+private final class ChunkCounter: @unchecked Sendable {
+    private var value = 0
+    private let lock = NSLock()
+
+    func take(_ n: Int) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        let v = value
+        value += n
+        return v
+    }
+}
+
+/// Carries non-Sendable values into a parallel loop whose iterations touch disjoint data.
+struct UnsafeSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
