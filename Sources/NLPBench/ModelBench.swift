@@ -20,10 +20,6 @@ func runModelBench(_ arguments: [String]) throws {
     }
 }
 
-struct BenchError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
 
 /// `--name value` pairs.
 struct BenchOptions {

@@ -122,7 +122,3 @@ enum TokenizerBench {
     }
 }
 
-struct BenchError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
