@@ -10,9 +10,10 @@ struct NLP: ParsableCommand {
         abstract: "NLPKit: tokenize, segment, train and run language models on the CPU.",
         version: "0.1.0",
         subcommands: [
+            Tokenize.self, Decode.self, TrainTokenizer.self,
             SegmentCommand.self, TrainSegmenterCommand.self, EvalSegmenterCommand.self,
             EmbedCommand.self,
-            Tokenize.self, Decode.self, TrainTokenizer.self,
+            PretrainCommand.self, FinetuneCommand.self,
         ]
     )
 

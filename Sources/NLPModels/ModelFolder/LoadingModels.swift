@@ -27,7 +27,7 @@ extension BertForSequenceClassification {
         let newHead = hasHead ? [] : ["classifier.", "bert.pooler."]
         let report = try model.loadWeights(from: weights, rules: WeightLoadingRules(
             basePrefix: "bert.", newlyCreated: newHead,
-            ignored: { BertModel.isBuffer($0) || (chosen == .mean && $0.contains("pooler.")) }))
+            ignored: { BertModel.isBuffer($0) || $0.hasPrefix("cls.") || (chosen == .mean && $0.contains("pooler.")) }))
         if !report.created.isEmpty {
             for module in model.modules() where module is Linear {
                 let linear = module as! Linear

@@ -28,6 +28,9 @@ public struct TrainingLog: Sendable {
 
     public init(metricName: String = "dev_metric") { self.metricName = metricName }
 
+    public static let fileName = "train_log.csv"
+    public static let plotFileName = "loss.svg"
+
     public mutating func append(_ row: Row) { rows.append(row) }
 
     /// CSV with a header: step,epoch,train_loss,learning_rate,dev_loss,<metric>.

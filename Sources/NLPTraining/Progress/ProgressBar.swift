@@ -6,12 +6,15 @@ public final class ProgressBar {
     public let title: String
     public let total: Int
     public let unit: String
+    /// Steps already done when the bar started (a resumed run): rates and ETAs count from here.
+    public let initial: Int
     private let isTerminal: Bool
     private let plainInterval: Double
     private let liveInterval = 0.1
     private let start: Double
     private var lastDraw = -Double.infinity
     private var lastWidth = 0
+    private var lastDone = -1
     private var finished = false
     private let output: (String) -> Void
 
@@ -20,11 +23,12 @@ public final class ProgressBar {
     ///   - unit: what the steps are, plural ("steps", "batches", "lines").
     ///   - plainInterval: seconds between lines when stderr is not a terminal.
     ///   - output: where text goes (stderr by default; tests pass a closure).
-    public init(_ title: String, total: Int, unit: String = "steps", plainInterval: Double = 10,
+    public init(_ title: String, total: Int, unit: String = "steps", initial: Int = 0, plainInterval: Double = 10,
                 terminal: Bool? = nil, output: ((String) -> Void)? = nil) {
         self.title = title
         self.total = total
         self.unit = unit
+        self.initial = initial
         self.plainInterval = plainInterval
         self.isTerminal = terminal ?? (isatty(2) == 1)
         self.start = monotonicSeconds()
@@ -35,8 +39,9 @@ public final class ProgressBar {
     public func update(_ done: Int, status: String = "", force: Bool = false) {
         let now = monotonicSeconds()
         let interval = isTerminal ? liveInterval : plainInterval
-        guard force || now - lastDraw >= interval || done == total else { return }
+        guard force || now - lastDraw >= interval || (done == total && lastDone != done) else { return }
         lastDraw = now
+        lastDone = done
         let line = render(done, status: status, elapsed: now - start)
         if isTerminal {
             let padding = String(repeating: " ", count: max(0, lastWidth - line.unicodeScalars.count))
@@ -51,7 +56,7 @@ public final class ProgressBar {
     public func finish(_ done: Int, status: String = "") {
         guard !finished else { return }
         finished = true
-        update(done, status: status, force: true)
+        if isTerminal || lastDone != done { update(done, status: status, force: true) }
         if isTerminal { output("\n") }
     }
 
@@ -80,7 +85,7 @@ public final class ProgressBar {
             parts.append("\(done) \(unit)")
         }
         if !status.isEmpty { parts.append(status) }
-        let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        let rate = elapsed > 0 ? Double(done - initial) / elapsed : 0
         if rate > 0 { parts.append(formatRate(rate) + " \(unit)/s") }
         parts.append("elapsed " + formatDuration(elapsed))
         if total > 0, done > 0, done < total, rate > 0 {

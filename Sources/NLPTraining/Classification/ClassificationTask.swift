@@ -1,0 +1,65 @@
+import Foundation
+import NLPModels
+import NLPTensor
+
+/// Fine-tuning a classifier: batches of texts of similar length, cross-entropy on the labels,
+/// and accuracy / macro-F1 / loss on the dev set as the evaluation (accuracy is the metric).
+public final class ClassificationTask: TrainingTask {
+    public let classifier: ClassifierModel
+    public let train: EncodedTexts
+    public let trainLabels: [Int32]
+    public let dev: EncodedTexts?
+    public let devLabels: [Int32]
+    public let batchSize: Int
+    public var labelSmoothing: Float = 0
+    /// The report of the last evaluation.
+    public private(set) var lastReport: ClassificationReport?
+
+    public var model: Module { classifier }
+
+    public init(classifier: ClassifierModel, train: EncodedTexts, trainLabels: [Int32], dev: EncodedTexts?, devLabels: [Int32],
+                batchSize: Int) {
+        precondition(train.count == trainLabels.count && (dev?.count ?? 0) == devLabels.count, "one label per text")
+        self.classifier = classifier
+        self.train = train
+        self.trainLabels = trainLabels
+        self.dev = dev
+        self.devLabels = devLabels
+        self.batchSize = batchSize
+    }
+
+    public func batches(epoch: Int, seed: UInt64) -> [[Int]] {
+        BatchPlan.lengthGrouped(lengths: train.sequences.map(\.count), batchSize: batchSize, seed: seed)
+    }
+
+    public func loss(batch: [Int], step: Int) -> (loss: Tensor, items: Int) {
+        let logits = classifier.logits(train.batch(batch))
+        return (logits.crossEntropy(targets: batch.map { trainLabels[$0] }, labelSmoothing: labelSmoothing), batch.count)
+    }
+
+    /// Logits of every text of `texts` [count, labels], in order (no graph, evaluation mode).
+    public func logits(_ texts: EncodedTexts) -> [[Float]] {
+        classifier.eval()
+        let width = classifier.labels.count
+        return BatchedInference.rows(count: texts.count, width: width, lengths: texts.sequences.map(\.count),
+                                     batchSize: 64) { classifier.logits(texts.batch($0)) }
+    }
+
+    public func evaluate() throws -> Evaluation? {
+        guard let dev, dev.count > 0 else { return nil }
+        defer { classifier.train() }
+        let rows = logits(dev)
+        var loss = 0.0
+        var predicted: [Int] = []
+        for (row, gold) in zip(rows, devLabels) {
+            let top = row.max()!
+            let logSum = Double(top) + Foundation.log(row.reduce(0.0) { $0 + Foundation.exp(Double($1 - top)) })
+            loss += logSum - Double(row[Int(gold)])
+            predicted.append(row.firstIndex(of: top)!)
+        }
+        let report = ClassificationReport(labels: classifier.labels, gold: devLabels.map(Int.init), predicted: predicted)
+        lastReport = report
+        return Evaluation(loss: loss / Double(rows.count), metric: report.accuracy, metricName: "accuracy", higherIsBetter: true,
+                          extra: [("macro_f1", report.macroF1)])
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import NLPModels
+
+/// The fine-tuning settings a base model gets when the user does not choose them.
+public struct FinetuneSettings: Sendable, Equatable {
+    public var epochs: Int
+    public var batchSize: Int
+    public var learningRate: Float
+    /// Share of the steps spent warming up (linear from 0), then linear decay to 0.
+    public var warmupRatio: Double
+    public var weightDecay: Float
+    /// Longest input in tokens (special tokens included).
+    public var maxLength: Int
+    public var pooling: ClassifierPooling
+    /// Dev evaluations per epoch, and how many in a row without a better dev accuracy stop the run.
+    public var evaluationsPerEpoch: Int
+    public var patience: Int
+
+    public init(epochs: Int = 3, batchSize: Int = 32, learningRate: Float = 5e-5, warmupRatio: Double = 0.1,
+                weightDecay: Float = 0.01, maxLength: Int = 128, pooling: ClassifierPooling = .mean,
+                evaluationsPerEpoch: Int = 2, patience: Int = 3) {
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.learningRate = learningRate
+        self.warmupRatio = warmupRatio
+        self.weightDecay = weightDecay
+        self.maxLength = maxLength
+        self.pooling = pooling
+        self.evaluationsPerEpoch = evaluationsPerEpoch
+        self.patience = patience
+    }
+}
+
+public enum FinetuneRecipe {
+    /// The default base for English-like text (set up by `make setup`).
+    public static let latinBase = "models/all-MiniLM-L6-v2"
+
+    /// Settings for a base with this config.json: measured on SST-2 for all-MiniLM-L6-v2 (see the
+    /// README's fine-tuning section); mean pooling (what sentence encoders are trained for, and all
+    /// an MLM-pre-trained encoder without a pooler can use) unless the base is a classifier already.
+    public static func settings(forBase config: ConfigJSON) throws -> FinetuneSettings {
+        var s = FinetuneSettings()
+        // Small encoders (MiniLM-L6 is 384 wide) want a higher rate than BERT-base's 2e-5–5e-5.
+        if try config.int("hidden_size", default: 768) <= 512 { s.learningRate = 1e-4 }
+        if let name = try config.optionalString("classifier_pooling"), let pooling = ClassifierPooling(rawValue: name) {
+            s.pooling = pooling
+        }
+        s.maxLength = min(s.maxLength, try config.int("max_position_embeddings", default: 512))
+        return s
+    }
+}

@@ -1,0 +1,54 @@
+import NLPModels
+import NLPTensor
+
+/// What a training run optimizes. The trainer owns the loop, the schedule, checkpoints and
+/// progress; a task owns the data and the model's forward pass.
+public protocol TrainingTask: AnyObject {
+    /// The model whose tensors checkpoints hold.
+    var model: Module { get }
+    /// The batches of one epoch as lists of example indices. It must be a pure function of
+    /// `epoch` and `seed` (a resumed run recomputes it) and give the same number of batches
+    /// for every epoch.
+    func batches(epoch: Int, seed: UInt64) -> [[Int]]
+    /// The loss of one batch with its graph, and how many items (tokens, examples) it held.
+    /// `step` is the number of optimizer steps before this one (for per-step randomness).
+    func loss(batch: [Int], step: Int) -> (loss: Tensor, items: Int)
+    /// Scores the model on held-out data (no graph, evaluation mode), or nil without such data.
+    func evaluate() throws -> Evaluation?
+}
+
+/// A held-out evaluation: the loss and the metric early stopping watches.
+public struct Evaluation: Sendable {
+    public var loss: Double?
+    public var metric: Double
+    /// "accuracy", "val_loss", …
+    public var metricName: String
+    public var higherIsBetter: Bool
+    /// Other figures worth printing ("perplexity", "macro_f1", …), in order.
+    public var extra: [(name: String, value: Double)]
+
+    public init(loss: Double?, metric: Double, metricName: String, higherIsBetter: Bool,
+                extra: [(name: String, value: Double)] = []) {
+        self.loss = loss
+        self.metric = metric
+        self.metricName = metricName
+        self.higherIsBetter = higherIsBetter
+        self.extra = extra
+    }
+
+    /// True when this evaluation beats `previous` (nil: nothing to beat).
+    public func improves(on previous: Double?) -> Bool {
+        guard metric.isFinite else { return false }
+        guard let previous else { return true }
+        return higherIsBetter ? metric > previous : metric < previous
+    }
+
+    /// "val_loss 2.3011  perplexity 9.98".
+    public var summary: String {
+        var parts: [String] = []
+        if let loss { parts.append((metricName == "perplexity" ? "val_loss " : "dev_loss ") + formatFixed(loss, digits: 4)) }
+        parts.append(metricName + " " + formatFixed(metric, digits: 4))
+        for (name, value) in extra { parts.append(name + " " + formatFixed(value, digits: 4)) }
+        return parts.joined(separator: "  ")
+    }
+}
