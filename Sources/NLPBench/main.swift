@@ -7,6 +7,7 @@ let areas: [String: ([String]) throws -> Void] = [
     "tensor": TensorBench.run,
     "models": runModelBench,
     "tokenizers": TokenizerBench.run,
+    "generate": runGenerateBench,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
