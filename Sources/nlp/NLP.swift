@@ -14,6 +14,7 @@ struct NLP: ParsableCommand {
             SegmentCommand.self, TrainSegmenterCommand.self, EvalSegmenterCommand.self,
             EmbedCommand.self,
             PretrainCommand.self, FinetuneCommand.self,
+            GenerateCommand.self,
         ]
     )
 
