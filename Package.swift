@@ -53,6 +53,7 @@ let package = Package(
 
         // Examples of the library.
         .executableTarget(name: "rank-sentences", dependencies: ["NLPKit"], path: "Examples/RankSentences"),
+        .executableTarget(name: "generate-text", dependencies: ["NLPKit"], path: "Examples/GenerateText"),
 
         // Tests, one target per module.
         .testTarget(name: "NLPTensorTests", dependencies: ["NLPTensor", "NLPTraining"]),

@@ -345,7 +345,8 @@ rows, notes = [], []
 
 
 def row(name, unit, ours, peer, before, higher_is_better=True):
-    ratio = ours / peer if higher_is_better else peer / ours
+    o, p = (x["median"] if isinstance(x, dict) else x for x in (ours, peer))
+    ratio = o / p if higher_is_better else p / o
     rows.append((name, unit, ours, peer, ratio, before))
 
 

@@ -58,6 +58,9 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Stop before this text (repeatable).")
     var stop: [String] = []
 
+    @Flag(help: "Go on past <|endoftext|> (the next document) instead of stopping there.")
+    var ignoreEndOfText = false
+
     func validate() throws {
         if (prompt == nil) == (prompts == nil) { throw ValidationError("give --prompt TEXT or --prompts FILE (one of them)") }
         if !(0...1_000_000).contains(maxNewTokens) { throw ValidationError("--max-new-tokens must be between 0 and 1000000, got \(maxNewTokens)") }
@@ -91,7 +94,8 @@ struct GenerateCommand: ParsableCommand {
             throw CLIError(e.description)
         }
         let log = Log("generate")
-        let options = GenerationOptions(maxNewTokens: maxNewTokens, sampling: sampling, stopStrings: stop)
+        let options = GenerationOptions(maxNewTokens: maxNewTokens, sampling: sampling, stopStrings: stop,
+                                        stopAtEndOfText: !ignoreEndOfText)
         let random = RandomGenerator(seed: seed)
         let output = StreamingOutput()
         // The generator encodes prompts; beam search shares its checks.
@@ -121,7 +125,7 @@ struct GenerateCommand: ParsableCommand {
                 try output.write(text)
                 if let beam {
                     let search = BeamSearch(beams: beam, maxNewTokens: maxNewTokens,
-                                            endToken: tokenizer.specialTokenIDs.endOfText.map { Int32($0) },
+                                            endToken: ignoreEndOfText ? nil : tokenizer.specialTokenIDs.endOfText.map { Int32($0) },
                                             repetitionPenalty: repetitionPenalty)
                     let best = search.run(decoder, prompt: encoded.ids)
                     var stops = StopStrings(stop)
