@@ -7,6 +7,7 @@ final class GenerateCommandTests: XCTestCase {
     static var gpt: String { dir.appendingPathComponent("gpt").path }
     static var lstm: String { dir.appendingPathComponent("lstm").path }
     static var bert: String { dir.appendingPathComponent("bert").path }
+    static var bpe: String { dir.appendingPathComponent("bpe").path }
 
     /// Three tiny character-level models, pre-trained once for all the tests (context 16).
     override class func setUp() {
@@ -15,8 +16,8 @@ final class GenerateCommandTests: XCTestCase {
         let lines = (0..<300).map { i in ["the cat sat on the mat", "a dog ran in the park", "今天天气很好"][i % 3] + " \(i % 10)" }
         let corpus = dir.appendingPathComponent("corpus.txt").path
         try! Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: corpus))
-        for (arch, out) in [("gpt", gpt), ("lstm", lstm), ("bert", bert)] {
-            let result = try! NLPCommand.run(["pretrain", "--arch", arch, "--train-tokenizer", "char", corpus, "-o", out,
+        for (arch, tokenizer, out) in [("gpt", "char", gpt), ("lstm", "char", lstm), ("bert", "char", bert), ("gpt", "bpe", bpe)] {
+            let result = try! NLPCommand.run(["pretrain", "--arch", arch, "--train-tokenizer", tokenizer, "--vocab-size", "300", corpus, "-o", out,
                                               "--steps", "30", "--eval-every", "30", "--layers", "1", "--dim", "32", "--heads", "2",
                                               "--context", "16", "--batch-size", "8", "--threads", "1"])
             precondition(result.status == 0, "pretrain \(arch): \(result.stderr)")
@@ -63,6 +64,14 @@ final class GenerateCommandTests: XCTestCase {
         let beams = try generate(["--model", Self.gpt, "--prompt", "the", "--beam", "4", "--max-new-tokens", "12"])
         XCTAssertEqual(beams.status, 0, beams.stderr)
         XCTAssertTrue(beams.stdout.hasPrefix("the"), beams.stdout)
+    }
+
+    /// A byte-level BPE model (Chinese characters split into several tokens) continues a Chinese prompt.
+    func testByteLevelBPEModelContinuesChinese() throws {
+        let result = try generate(["--model", Self.bpe, "--prompt", "今天天气", "--max-new-tokens", "40", "--seed", "2", "--ignore-end-of-text"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.hasPrefix("今天天气"), result.stdout)
+        XCTAssertGreaterThan(result.stdout.unicodeScalars.count, 8, result.stdout)
     }
 
     func testStopStringEndsTheText() throws {
