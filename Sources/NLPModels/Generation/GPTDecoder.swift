@@ -95,9 +95,9 @@ public final class GPTDecoder: IncrementalDecoder {
         let logits = Tensor(uninitializedShape: [batch, vocabulary])
         if batch == 1 {
             let y = logits.data, hidden = last.data
-            Parallelism.forEachChunk(of: vocabulary, costPerItem: 2 * c) { range in
-                for v in range { y[v] = Kernels.dot(wte + v * c, hidden, count: c) }
-            }
+            // Serial: a dispatch to a second thread costs more than these few dot products, and far
+            // more when another process holds the other core.
+            for v in 0..<vocabulary { y[v] = Kernels.dot(wte + v * c, hidden, count: c) }
         } else {
             Gemm.multiply(last.data, transposeA: false, wte, transposeB: true, logits.data, m: batch, n: vocabulary, k: c)
         }
@@ -134,8 +134,10 @@ public final class GPTDecoder: IncrementalDecoder {
         let scale = 1 / Float(d).squareRoot()
         let pairs = batch * heads, cost = t * (start + t) * d * 4
         // One chunk (the usual one-token step) uses the decoder's score row; parallel chunks their own.
-        let shared = Parallelism.chunkCount(for: pairs, costPerItem: cost) == 1 ? scores : nil
-        Parallelism.forEachChunk(of: pairs, costPerItem: cost) { range in
+        // A one-token step stays on this thread (see the logits); a prompt goes parallel over heads.
+        let serial = t == 1 || Parallelism.chunkCount(for: pairs, costPerItem: cost) == 1
+        let shared = serial ? scores : nil
+        let run: (Range<Int>) -> Void = { range in
             let scratch = shared ?? Tensor(uninitializedShape: [start + t])
             let s = scratch.data
             for pair in range {
@@ -157,6 +159,8 @@ public final class GPTDecoder: IncrementalDecoder {
                 }
             }
         }
+        if serial { run(0..<pairs) } else { Parallelism.forEachChunk(of: pairs, costPerItem: cost, run) }
+
     }
 
     /// rows of x [rows, C] → y, layer-normalized with the layer's gain and bias.
