@@ -67,6 +67,7 @@ let package = Package(
         // Examples of the library.
         .executableTarget(name: "rank-sentences", dependencies: ["NLPKit"], path: "Examples/RankSentences"),
         .executableTarget(name: "translate-example", dependencies: ["NLPKit"], path: "Examples/Translate"),
+        .executableTarget(name: "generate-text", dependencies: ["NLPKit"], path: "Examples/GenerateText"),
 
         // Tests, one target per module.
         .testTarget(name: "NLPTensorTests", dependencies: ["NLPTensor", "NLPTraining"]),

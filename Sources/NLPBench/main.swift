@@ -8,6 +8,7 @@ let areas: [String: ([String]) throws -> Void] = [
     "models": runModelBench,
     "segmentation": runSegmentationBench,
     "finetune": runFinetuneBench,
+    "generate": runGenerateBench,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

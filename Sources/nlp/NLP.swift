@@ -15,6 +15,7 @@ struct NLP: ParsableCommand {
             EmbedCommand.self,
             PretrainCommand.self, FinetuneCommand.self, EvalCommand.self, ScoreCommand.self,
             TrainTranslationCommand.self, TranslateCommand.self,
+            GenerateCommand.self,
         ]
     )
 

@@ -1,0 +1,186 @@
+import Foundation
+import NLPKit
+
+// `nlp-bench generate TASK`, driven by bench/generate.py (which runs the PyTorch peers):
+//   train-gpt  --data FILE --steps 2000 --out DIR    nanoGPT's CPU run on tiny Shakespeare
+//   train-lstm --data FILE --steps 2000 --out DIR    the char LSTM LM, 2 × 256
+//   sample     --model DIR|untrained --tokens 500     streaming TextGenerator, batch 1, temperature 1
+// Each prints one JSON line.
+
+func runGenerateBench(_ arguments: [String]) throws {
+    guard let task = arguments.first else { throw BenchError("generate: give a task: train-gpt, train-lstm, sample") }
+    let options = try BenchOptions(Array(arguments.dropFirst()))
+    if let threads = options.int("threads") { Parallelism.setThreads(threads) }
+    switch task {
+    case "train-gpt": try trainShakespeare(options, recurrent: false)
+    case "train-lstm": try trainShakespeare(options, recurrent: true)
+    case "sample": try benchSampling(options)
+    default: throw BenchError("generate: unknown task \(task) (train-gpt, train-lstm, sample)")
+    }
+}
+
+/// Tiny Shakespeare split 90/10 and a character tokenizer for it: every character (newlines
+/// too) is a token, ids in code-point order as the peer's `sorted(set(text))`.
+struct ShakespeareText {
+    let train: [Int32], validation: [Int32]
+    let tokenizer: Tokenizer
+
+    init(_ options: BenchOptions) throws {
+        let path = options.string("data") ?? "../shared/data/tinyshakespeare/input.txt"
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw BenchError("cannot read \(path)") }
+        let scalars = Array(text.unicodeScalars)
+        let alphabet = Array(Set(scalars)).sorted { $0.value < $1.value }
+        let index = Dictionary(uniqueKeysWithValues: alphabet.enumerated().map { ($1, Int32($0)) })
+        let ids = scalars.map { index[$0]! }
+        let cut = Int(0.9 * Double(ids.count))
+        train = Array(ids[..<cut])
+        validation = Array(ids[cut...])
+        let model = try WordLevel(vocabulary: alphabet.enumerated().map { (String($1), $0) } + [("[UNK]", alphabet.count)])
+        tokenizer = Tokenizer(model: model, preTokenizer: try SplitPreTokenizer(pattern: .regex(".|\n"), behavior: .isolated),
+                              decoder: FuseDecoder(), addedTokens: [AddedToken("[UNK]", special: true)])
+    }
+}
+
+/// Mean loss over every non-overlapping `length`-token window of `data` (the peer's windows).
+func windowLoss(_ data: [Int32], length: Int, _ loss: (TokenBatch, [Int32]) -> Float) -> Double {
+    let windows = (data.count - 1) / length, rows = 64
+    var total = 0.0
+    for first in stride(from: 0, to: windows, by: rows) {
+        let n = min(rows, windows - first)
+        let start = first * length
+        let ids = Array(data[start..<(start + n * length)]), targets = Array(data[(start + 1)..<(start + n * length + 1)])
+        total += Double(loss(TokenBatch(ids: ids, batch: n, length: length), targets)) * Double(n)
+    }
+    return total / Double(windows)
+}
+
+/// nanoGPT's get_lr: linear warm-up over 100 steps from lr/101, cosine decay to 1e-4.
+struct NanoGPTSchedule: LearningRateSchedule {
+    let peak: Float = 1e-3, floor: Float = 1e-4, warmup = 100
+    let total: Int
+    init(total: Int) { self.total = total }
+    func learningRate(atStep step: Int) -> Float {
+        if step < warmup { return peak * Float(step + 1) / Float(warmup + 1) }
+        let ratio = Double(step - warmup) / Double(max(1, total - warmup))
+        return floor + Float(0.5 * (1 + cos(Double.pi * ratio))) * (peak - floor)
+    }
+}
+
+func trainShakespeare(_ options: BenchOptions, recurrent: Bool) throws {
+    let text = try ShakespeareText(options)
+    let steps = options.int("steps") ?? 2000, length = 64
+    let vocabulary = text.tokenizer.idCount - 1   // [UNK] is never seen: the models have the 65 characters
+    let generator = RandomGenerator(seed: 1337)
+    let model: PretrainedModel
+    let batch: Int
+    let step: (TokenBatch, [Int32], Int) -> Float
+    let evaluate: (TokenBatch, [Int32]) -> Float
+    if recurrent {
+        let lstm = RecurrentLanguageModel(RecurrentLanguageModelConfig(vocabSize: vocabulary, embeddingSize: 128, hiddenSize: 256, layers: 2),
+                                          generator: generator)
+        let adam = Adam(parameters: lstm.parameters(), learningRate: 2e-3)
+        (model, batch) = (lstm, 32)
+        step = { input, targets, _ in
+            let loss = lstm.loss(input, targets: targets).loss
+            loss.backward()
+            adam.step()
+            adam.zeroGrad()
+            return loss.scalar
+        }
+        evaluate = { input, targets in noGrad { lstm.loss(input, targets: targets).loss.scalar } }
+    } else {
+        let gpt = GPTLanguageModel(.nanoGPTCharacters(vocabSize: vocabulary), generator: generator)
+        let parameters = gpt.parameters()
+        let adam = AdamW(parameters: parameters, learningRate: 1e-3, beta2: 0.99, weightDecay: 0.1, exemptFromWeightDecay: { $0.rank < 2 })
+        let schedule = NanoGPTSchedule(total: steps)
+        (model, batch) = (gpt, 12)
+        step = { input, targets, index in
+            adam.learningRate = schedule.learningRate(atStep: index)
+            let loss = gpt.loss(input, targets: targets)
+            loss.backward()
+            _ = clipGradientNorm(parameters, maxNorm: 1)
+            adam.step()
+            adam.zeroGrad()
+            return loss.scalar
+        }
+        evaluate = { input, targets in noGrad { gpt.loss(input, targets: targets).scalar } }
+    }
+    model.train()
+    var last: Float = 0
+    let elapsed = seconds {
+        for index in 0..<steps {
+            let (input, targets) = randomWindows(text.train, batch: batch, length: length, generator: generator)
+            last = step(input, targets, index)
+        }
+    }
+    model.eval()
+    let validation = windowLoss(text.validation, length: length, evaluate)
+    let estimateGenerator = RandomGenerator(seed: 7)
+    var estimate = 0.0
+    for _ in 0..<20 {
+        let (input, targets) = randomWindows(text.validation, batch: batch, length: length, generator: estimateGenerator)
+        estimate += Double(evaluate(input, targets)) / 20
+    }
+    if let out = options.string("out") {
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let tokenizerFile = out + "/.tokenizer.json.tmp"
+        try text.tokenizer.save(toFile: tokenizerFile)
+        try model.save(to: out, tokenizer: tokenizerFile)
+        try? FileManager.default.removeItem(atPath: tokenizerFile)
+    }
+    print("{\"task\": \"\(recurrent ? "train-lstm" : "train-gpt")\", \"threads\": \(Parallelism.threads), \"steps\": \(steps), "
+          + "\"seconds\": \(elapsed), \"tokens_per_s\": \(Double(steps * batch * length) / elapsed), \"val_loss\": \(validation), "
+          + "\"val_loss_estimate\": \(estimate), \"last_loss\": \(last), \"parameters\": \(model.parameterCount)}")
+}
+
+/// 500 tokens after "\n" through the streaming generator (sampling, decoding and detokenization
+/// included): warm-up, then 5 timed runs.
+func benchSampling(_ options: BenchOptions) throws {
+    let folder = options.string("model") ?? "untrained"
+    let generator: TextGenerator
+    if folder == "untrained" {
+        let text = try ShakespeareText(options)
+        let model = GPTLanguageModel(.nanoGPTCharacters(vocabSize: text.tokenizer.idCount - 1), generator: RandomGenerator(seed: 1))
+        model.eval()
+        generator = TextGenerator(decoder: GPTDecoder(model), tokenizer: text.tokenizer)
+    } else {
+        generator = try TextGenerator(folder: folder)
+    }
+    let tokens = options.int("tokens") ?? 500
+    let settings = GenerationOptions(maxNewTokens: tokens, stopAtEndOfText: false)
+    let random = RandomGenerator(seed: 1337)
+    var sample = ""
+    func run() throws -> Int {
+        sample = ""
+        var count = 0
+        for piece in try generator.stream(prompt: "\n", options: settings, generator: random) {
+            sample += piece.text
+            count += 1
+        }
+        return count
+    }
+    _ = try run()
+    var rates: [Double] = []
+    for _ in 0..<(options.int("runs") ?? 5) {
+        var count = 0
+        let t = try seconds { count = try run() }
+        rates.append(Double(count) / t)
+    }
+    print("{\"task\": \"sample\", \"threads\": \(Parallelism.threads), \"tokens\": \(tokens), \"unit\": \"tokens/s\", "
+          + "\(summary(rates)), \"sample\": \(jsonLiteral(String(sample.prefix(200))))}")
+}
+
+/// A JSON string literal.
+func jsonLiteral(_ s: String) -> String {
+    var text = "\""
+    for scalar in s.unicodeScalars {
+        switch scalar {
+        case "\"": text += "\\\""
+        case "\\": text += "\\\\"
+        case "\n": text += "\\n"
+        case _ where scalar.value < 0x20: text += String(format: "\\u%04x", scalar.value)
+        default: text.unicodeScalars.append(scalar)
+        }
+    }
+    return text + "\""
+}

@@ -1,0 +1,200 @@
+import NLPTensor
+
+/// Incremental decoding of a GPT (GPTLanguageModel, no cross-attention): the forward pass of
+/// GPTModel written against preallocated buffers, for inference only. A step for one row is a
+/// few vector-matrix products and small loops, with no tensor or graph made per op — the general
+/// forward spends most of a one-token step on that bookkeeping. Several positions at once (the
+/// prompt) go through sgemm.
+/// Keys and values are cached per layer as [B, heads, capacity, headWidth], so a head's keys are
+/// contiguous rows for the attention dot products. The logits equal the model's own forward
+/// (GPTDecoderTests checks them).
+public final class GPTDecoder: IncrementalDecoder {
+    public let model: GPTLanguageModel
+    public let batch: Int
+    public let capacity: Int
+    public private(set) var length = 0
+
+    private let width: Int, heads: Int, headWidth: Int, innerWidth: Int
+    /// Per layer [B, H, capacity, d].
+    private var keys: [Tensor], values: [Tensor]
+    /// Scratch, grown to the largest feed: x residual stream, h normalized, qkv, attended, inner.
+    private var scratchRows = 0
+    private var x = Tensor(uninitializedShape: [0]), h = Tensor(uninitializedShape: [0])
+    private var qkv = Tensor(uninitializedShape: [0]), attended = Tensor(uninitializedShape: [0])
+    private var inner = Tensor(uninitializedShape: [0])
+    private let last: Tensor
+    private let scores: Tensor
+
+    /// A decoder for `batch` rows of up to `capacity` positions (default: the model's context).
+    public init(_ model: GPTLanguageModel, batch: Int = 1, capacity: Int? = nil) {
+        let config = model.config
+        precondition(!config.crossAttention, "GPTDecoder decodes a decoder-only GPT (no cross-attention)")
+        precondition(batch >= 1, "a decoder needs at least one row")
+        self.model = model
+        self.batch = batch
+        self.capacity = min(capacity ?? config.maxPositions, config.maxPositions)
+        width = config.width
+        heads = config.heads
+        headWidth = config.width / config.heads
+        innerWidth = config.innerWidth
+        let cacheShape = [batch, heads, self.capacity, headWidth]
+        keys = (0..<config.layers).map { _ in Tensor.zeros(cacheShape) }
+        values = (0..<config.layers).map { _ in Tensor.zeros(cacheShape) }
+        last = Tensor(uninitializedShape: [batch, width])
+        scores = Tensor(uninitializedShape: [self.capacity])
+    }
+
+    public var vocabularySize: Int { model.config.vocabSize }
+    public var context: Int? { capacity }
+
+    public func reset() { length = 0 }
+
+    public func reorder(rows sources: [Int]) {
+        precondition(sources.count == batch && sources.allSatisfy { (0..<batch).contains($0) }, "reorder rows \(sources)")
+        guard sources != Array(0..<batch), length > 0 else { return }
+        let rowSize = heads * capacity * headWidth
+        for layer in keys.indices {
+            for cache in [keys, values] {
+                let old = cache[layer].copy()
+                for (row, source) in sources.enumerated() where row != source {
+                    (cache[layer].data + row * rowSize).update(from: old.data + source * rowSize, count: rowSize)
+                }
+            }
+        }
+    }
+
+    public func feed(_ ids: [Int32]) -> Tensor {
+        precondition(!ids.isEmpty && ids.count % batch == 0, "feed \(ids.count) ids to \(batch) rows")
+        let t = ids.count / batch, rows = ids.count
+        precondition(length + t <= capacity, "\(length + t) positions exceed the decoder's \(capacity)")
+        let vocabulary = vocabularySize
+        for id in ids { precondition(id >= 0 && Int(id) < vocabulary, "token id \(id) outside the vocabulary of \(vocabulary)") }
+        growScratch(rows)
+        let gpt = model.transformer, c = width
+        let wte = gpt.tokenEmbeddings.weight.data, wpe = gpt.positionEmbeddings.weight.data
+        let x = self.x.data, h = self.h.data, qkv = self.qkv.data, attended = self.attended.data, inner = self.inner.data
+        for r in 0..<rows {
+            let token = wte + Int(ids[r]) * c, position = wpe + (length + r % t) * c, out = x + r * c
+            for j in 0..<c { out[j] = token[j] + position[j] }
+        }
+        for (layer, block) in gpt.blocks.enumerated() {
+            Self.normalize(x, into: h, rows: rows, width: c, block.norm1)
+            Self.project(h, rows: rows, block.attention.projection, into: qkv, accumulate: false)
+            store(qkv, rows: rows, t: t, layer: layer)
+            attend(qkv, into: attended, t: t, layer: layer)
+            Self.project(attended, rows: rows, block.attention.outputProjection, into: x, accumulate: true)
+            Self.normalize(x, into: h, rows: rows, width: c, block.norm2)
+            Self.project(h, rows: rows, block.mlp.expand, into: inner, accumulate: false)
+            let activated = block.mlp.activation(Tensor(shape: [rows, innerWidth], storage: self.inner.storage))
+            Self.project(activated.data, rows: rows, block.mlp.contract, into: x, accumulate: true)
+        }
+        length += t
+        for b in 0..<batch {
+            Self.normalize(x + (b * t + t - 1) * c, into: last.data + b * c, rows: 1, width: c, gpt.finalNorm)
+        }
+        let logits = Tensor(uninitializedShape: [batch, vocabulary])
+        if batch == 1 {
+            let y = logits.data, hidden = last.data
+            // Serial: a dispatch to a second thread costs more than these few dot products, and far
+            // more when another process holds the other core.
+            for v in 0..<vocabulary { y[v] = Kernels.dot(wte + v * c, hidden, count: c) }
+        } else {
+            Gemm.multiply(last.data, transposeA: false, wte, transposeB: true, logits.data, m: batch, n: vocabulary, k: c)
+        }
+        return logits
+    }
+
+    private func growScratch(_ rows: Int) {
+        guard rows > scratchRows else { return }
+        scratchRows = rows
+        x = Tensor(uninitializedShape: [rows, width])
+        h = Tensor(uninitializedShape: [rows, width])
+        qkv = Tensor(uninitializedShape: [rows, 3 * width])
+        attended = Tensor(uninitializedShape: [rows, width])
+        inner = Tensor(uninitializedShape: [rows, innerWidth])
+    }
+
+    /// The new positions' keys and values (columns C..<2C and 2C..<3C of qkv) into the cache.
+    private func store(_ qkv: UnsafeMutablePointer<Float>, rows: Int, t: Int, layer: Int) {
+        let k = keys[layer].data, v = values[layer].data, d = headWidth, c = width
+        for r in 0..<rows {
+            let b = r / t, position = length + r % t, row = qkv + r * 3 * c
+            for head in 0..<heads {
+                let slot = ((b * heads + head) * capacity + position) * d
+                (k + slot).update(from: row + c + head * d, count: d)
+                (v + slot).update(from: row + 2 * c + head * d, count: d)
+            }
+        }
+    }
+
+    /// Causal attention of each new position over the cached ones, head by head.
+    private func attend(_ qkv: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>, t: Int, layer: Int) {
+        let k = keys[layer].data, v = values[layer].data, d = headWidth, c = width, heads = self.heads
+        let capacity = self.capacity, start = length
+        let scale = 1 / Float(d).squareRoot()
+        let pairs = batch * heads, cost = t * (start + t) * d * 4
+        // One chunk (the usual one-token step) uses the decoder's score row; parallel chunks their own.
+        // A one-token step stays on this thread (see the logits); a prompt goes parallel over heads.
+        let serial = t == 1 || Parallelism.chunkCount(for: pairs, costPerItem: cost) == 1
+        let shared = serial ? scores : nil
+        let run: (Range<Int>) -> Void = { range in
+            let scratch = shared ?? Tensor(uninitializedShape: [start + t])
+            let s = scratch.data
+            for pair in range {
+                let b = pair / heads, head = pair % heads
+                let headKeys = k + pair * capacity * d, headValues = v + pair * capacity * d
+                for i in 0..<t {
+                    let keysSeen = start + i + 1
+                    let q = qkv + (b * t + i) * 3 * c + head * d
+                    for j in 0..<keysSeen { s[j] = Kernels.dot(q, headKeys + j * d, count: d) * scale }
+                    let top = Kernels.max(s, count: keysSeen)
+                    let total = Kernels.expShiftedInPlace(s, count: keysSeen, shift: top)
+                    let o = out + (b * t + i) * c + head * d
+                    o.update(repeating: 0, count: d)
+                    let norm = 1 / total
+                    for j in 0..<keysSeen {
+                        let p = s[j] * norm, value = headValues + j * d
+                        for e in 0..<d { o[e] = o[e].addingProduct(p, value[e]) }
+                    }
+                }
+            }
+        }
+        if serial { run(0..<pairs) } else { Parallelism.forEachChunk(of: pairs, costPerItem: cost, run) }
+
+    }
+
+    /// rows of x [rows, C] → y, layer-normalized with the layer's gain and bias.
+    private static func normalize(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, rows: Int, width n: Int,
+                                  _ norm: LayerNorm) {
+        let w = norm.weight.data, b = norm.bias?.data, epsilon = norm.epsilon, invN = 1 / Float(n)
+        for r in 0..<rows {
+            let px = x + r * n, py = y + r * n
+            let mean = Kernels.sum(px, count: n) * invN
+            let rstd = 1 / (Kernels.sumOfSquares(px, count: n, centeredOn: mean) * invN + epsilon).squareRoot()
+            if let b {
+                for j in 0..<n { py[j] = b[j].addingProduct((px[j] - mean) * rstd, w[j]) }
+            } else {
+                for j in 0..<n { py[j] = (px[j] - mean) * rstd * w[j] }
+            }
+        }
+    }
+
+    /// y = x·W + b for GPT-2's Conv1D (weight [in, out]); `accumulate` adds into y (the residual).
+    private static func project(_ x: UnsafePointer<Float>, rows: Int, _ layer: Conv1D, into y: UnsafeMutablePointer<Float>,
+                                accumulate: Bool) {
+        let k = layer.inFeatures, n = layer.outFeatures, w = layer.weight.data
+        if let bias = layer.bias?.data {
+            for r in 0..<rows {
+                let py = y + r * n
+                if accumulate { for j in 0..<n { py[j] += bias[j] } } else { py.update(from: bias, count: n) }
+            }
+        } else if !accumulate {
+            y.update(repeating: 0, count: rows * n)
+        }
+        if rows == 1 {
+            Kernels.vectorMatrixProduct(x, w, rows: k, width: n, columns: 0..<n, into: y, accumulate: true)
+        } else {
+            Gemm.multiply(x, transposeA: false, w, transposeB: false, y, m: rows, n: n, k: k, beta: 1)
+        }
+    }
+}
