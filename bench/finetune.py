@@ -187,7 +187,7 @@ if args.peer:
 # ---- driver ----------------------------------------------------------------------------------------
 
 def run_peer(task, *extra):
-    command = [sys.executable, os.path.abspath(__file__), "--peer", task, "--threads", str(args.threads),
+    command = [sys.executable, "-P", os.path.abspath(__file__), "--peer", task, "--threads", str(args.threads),
                "--model", args.model, "--data", args.data, "--rows", str(args.rows), "--steps", str(args.steps),
                "--windows", str(args.windows), *extra]
     done = subprocess.run(command, capture_output=True, text=True)

@@ -312,7 +312,7 @@ if args.peer:
 # ---- driver ----------------------------------------------------------------------------------------
 
 def run_peer(task):
-    command = [sys.executable, os.path.abspath(__file__), "--peer", task, "--threads", str(args.threads),
+    command = [sys.executable, "-P", os.path.abspath(__file__), "--peer", task, "--threads", str(args.threads),
                "--data", args.data, "--out", args.out, "--steps", str(args.steps), "--tokens", str(args.tokens)]
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:

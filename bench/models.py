@@ -233,7 +233,7 @@ if args.peer:
 
 def run_peer(task):
     env = dict(os.environ)
-    command = [sys.executable, os.path.abspath(__file__), "--peer", task, "--threads", str(args.threads),
+    command = [sys.executable, "-P", os.path.abspath(__file__), "--peer", task, "--threads", str(args.threads),
                "--model", args.model, "--data", args.data]
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     if done.returncode != 0:

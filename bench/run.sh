@@ -19,5 +19,6 @@ fi
 for area in "${areas[@]}"; do
   [ -f "bench/$area.py" ] || { echo "bench: no area '$area' (bench/$area.py)" >&2; exit 2; }
   echo
-  "$venv/bin/python" "bench/$area.py"
+  # -P: the script folder is not put on sys.path (bench/tokenizers.py would shadow the tokenizers package)
+  "$venv/bin/python" -P "bench/$area.py"
 done
