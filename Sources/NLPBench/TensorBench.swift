@@ -31,11 +31,6 @@ enum TensorBench {
         for (name, body) in cases where only == nil ? !["small", "gemm-shapes"].contains(name) : only == name { body() }
     }
 
-    struct BenchError: Error, CustomStringConvertible {
-        let description: String
-        init(_ d: String) { description = d }
-    }
-
     /// Median, min and max milliseconds per call over `samples` samples, each repeating `body`
     /// until it has run ≥ 60 ms (after `warmups` calls).
     static func time(samples: Int = 7, warmups: Int = 3, _ body: () -> Void) -> (median: Double, min: Double, max: Double) {
