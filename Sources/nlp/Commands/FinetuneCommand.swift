@@ -148,13 +148,14 @@ struct FinetuneCommand: ParsableCommand {
         var tokenizer = try Tokenizer(contentsOfFile: ModelFolder.path(choice.folder, ModelFolder.tokenizerFile))
         tokenizer.padding = nil
         tokenizer.truncation = Truncation(maxLength: settings.maxLength)
-        let tokenizerPath = ModelFolder.path(folder, ModelFolder.tokenizerFile)
-        try AtomicFile.write(tokenizer.jsonString() + "\n", to: tokenizerPath)
         let classifier = try BertForSequenceClassification.load(folder: choice.folder, labels: labels, pooling: settings.pooling,
                                                                 generator: RandomGenerator(seed: seed))
         guard settings.maxLength <= classifier.config.maxPositions else {
             throw CLIError("--max-length \(settings.maxLength) is longer than the base's \(classifier.config.maxPositions) positions")
         }
+        // Written only once the base has loaded: a bad base must leave -o as it was.
+        let tokenizerPath = ModelFolder.path(folder, ModelFolder.tokenizerFile)
+        try AtomicFile.write(tokenizer.jsonString() + "\n", to: tokenizerPath)
         let padId = Int32(classifier.config.padTokenId)
         let started = monotonicSeconds()
         let pairs = table.columns == 3
