@@ -61,6 +61,8 @@ final class FinetuneBadInputTests: XCTestCase {
         // score reads plain lines: a 1 MB line and invalid UTF-8 are errors there too.
         assertOneLineError(try NLPCommand.run(["score", "--model", model, dir.appendingPathComponent("long.tsv").path]), "long.tsv:3: line is longer than")
         assertOneLineError(try NLPCommand.run(["score", "--model", model, dir.appendingPathComponent("invalid.tsv").path]), "invalid.tsv:3: invalid UTF-8")
+        assertOneLineError(try NLPCommand.run(["score", "--model", model, dir.appendingPathComponent("empty.tsv").path]),
+                           "empty.tsv: is empty; expected one text a line")
         // A label the classifier does not know.
         let unknown = try write("unknown.tsv", "a good film\tpos\na film\tmeh\n")
         assertOneLineError(try NLPCommand.run(["eval", "--model", model, unknown]), "meh")
@@ -81,6 +83,11 @@ final class FinetuneBadInputTests: XCTestCase {
             try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: truncated + "/" + file))
             assertOneLineError(try NLPCommand.run(["score", "--model", truncated, lines]), "\(truncated)/\(file)")
             assertOneLineError(try NLPCommand.run(["eval", "--model", truncated, lines]), "\(truncated)/\(file)")
+            // A fine-tune on a broken base leaves no output folder behind.
+            let output = dir.appendingPathComponent("from-truncated-" + file).path
+            assertOneLineError(try NLPCommand.run(["finetune", dir.appendingPathComponent("train.tsv").path, "--base", truncated,
+                                                   "-o", output, "--threads", "1"]), "\(truncated)/\(file)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: output), "finetune left \(output) behind")
         }
     }
 

@@ -47,6 +47,23 @@ final class SegmentCommandTests: XCTestCase {
         XCTAssertTrue(result.stderr.hasPrefix("nlp: error: <stdin>:2: invalid UTF-8 at byte 2"), result.stderr)
     }
 
+    func testEmptyFileIsAnErrorEmptyStandardInputIsNot() throws {
+        let dir = try NLPCommand.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let empty = dir.appendingPathComponent("empty.txt")
+        try Data().write(to: empty)
+        let tokenizer = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("vocab/chinese-bert-char/tokenizer.json").path
+        for command in [["segment"], ["tokenize", "--tokenizer", tokenizer]] {
+            let result = try NLPCommand.run(command + [empty.path])
+            XCTAssertEqual(result.status, 1, result.stderr)
+            XCTAssertEqual(result.stderr, "nlp: error: \(empty.path): is empty; expected one text a line\n")
+        }
+        let piped = try NLPCommand.run(["segment"], input: Data())
+        XCTAssertEqual(piped.status, 0, piped.stderr)
+        XCTAssertEqual(piped.stdout, "")
+    }
+
     func testUsageErrors() throws {
         XCTAssertEqual(try NLPCommand.run(["segment", "--backend", "icu", "--mode", "dict"], input: Data()).status, 2)
         XCTAssertEqual(try NLPCommand.run(["segment", "--mode", "fast"], input: Data()).status, 2)

@@ -22,7 +22,7 @@ struct Decode: ParsableCommand {
         try global.apply()
         let t = try loadTokenizer(tokenizer)
         let reader: LineReader
-        do { reader = try LineReader(path: file) } catch let e as InputError { throw CLIError(e.description) }
+        do { reader = try openTextInput(file) } catch let e as InputError { throw CLIError(e.description) }
         let idCount = t.idCount
         var out = OutputBuffer()
         for line in reader {

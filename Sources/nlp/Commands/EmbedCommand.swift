@@ -45,7 +45,7 @@ struct EmbedCommand: ParsableCommand {
         try global.apply()
         let embedder = try SentenceEmbedder(folder: model)
         let encoder: TextEncoder = try TokenizerTextEncoder(tokenizerFile: ModelFolder.path(model, ModelFolder.tokenizerFile))
-        let reader = try LineReader(path: file)
+        let reader = try openTextInput(file)
         var output = EmbeddingOutput(format: format)
         var chunk: [String] = []
         func flush() throws {

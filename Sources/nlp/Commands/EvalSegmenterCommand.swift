@@ -40,8 +40,8 @@ struct EvalSegmenterCommand: ParsableCommand {
         try global.apply()
         let trainingWords = try words.map { try SegmentationScorer.readTrainingWords(path: $0) }
         let segmenter = segmented ? nil : try self.segmenter.makeSegmenter()
-        let goldReader = try LineReader(path: gold)
-        let testReader = try LineReader(path: test)
+        let goldReader = try openTextInput(gold)
+        let testReader = try openTextInput(test)
         var scorer = SegmentationScorer(trainingWords: trainingWords)
         var workspace = ChineseSegmenter.Workspace()
         var ranges: [Range<Int>] = []

@@ -125,6 +125,10 @@ struct FinetuneCommand: ParsableCommand {
 
         // Base and settings.
         let folder = output ?? "runs/finetune-" + ((dataPath as NSString).lastPathComponent as NSString).deletingPathExtension
+        // A run that fails before training starts (bad base, bad settings) leaves no new folder behind.
+        let createdFolder = !FileManager.default.fileExists(atPath: folder)
+        var trainingStarted = false
+        defer { if createdFolder && !trainingStarted { try? FileManager.default.removeItem(atPath: folder) } }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         if !resuming && FileManager.default.fileExists(atPath: ModelFolder.path(folder, TrainerState.fileName)) {
             throw CLIError("\(folder): holds an unfinished run; continue it with --resume or choose another -o")
@@ -208,6 +212,7 @@ struct FinetuneCommand: ParsableCommand {
             metrics["accuracy"] = evaluation.metric
             try MetricsFile.write(metrics, to: folder)
         }
+        trainingStarted = true
         let outcome = try trainer.run()
         metrics["steps"] = outcome.state.step
         metrics["stopped_early"] = outcome.stoppedEarly

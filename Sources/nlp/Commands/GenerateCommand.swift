@@ -144,7 +144,7 @@ struct GenerateCommand: ParsableCommand {
     /// The prompts with their file and line (nil for --prompt).
     func promptList() throws -> [(String, (file: String, line: Int)?)] {
         if let prompt { return [(prompt, nil)] }
-        let reader = try LineReader(path: prompts!)
+        let reader = try openTextInput(prompts!)
         var list: [(String, (file: String, line: Int)?)] = []
         for line in reader { list.append((try line.text(), (line.file, line.number))) }
         if let error = reader.error { throw error }

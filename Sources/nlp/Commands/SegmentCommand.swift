@@ -18,7 +18,7 @@ struct SegmentCommand: ParsableCommand {
     func run() throws {
         try global.apply()
         let segmenter = try segmenter.makeSegmenter()
-        let reader = try LineReader(path: file)
+        let reader = try openTextInput(file)
         var output = SegmenterOutput()
         var workspace = ChineseSegmenter.Workspace()
         var ranges: [Range<Int>] = []
