@@ -5,7 +5,7 @@ import NLPKit
 extension ClassifierPooling: ExpressibleByArgument {}
 
 /// `nlp finetune`: a text classifier from labelled rows, on a pre-trained base.
-struct FinetuneCommand: ParsableCommand {
+struct FinetuneCommand: ResumableTrainingCommand {
     static let configuration = CommandConfiguration(
         commandName: "finetune",
         abstract: "Fine-tune a text classifier on rows `text<TAB>label` (or `text_a<TAB>text_b<TAB>label`).",
@@ -71,34 +71,16 @@ struct FinetuneCommand: ParsableCommand {
     func validate() throws {
         if !resume && data == nil { throw ValidationError("give the training rows DATA.tsv") }
         if resume && output == nil { throw ValidationError("--resume needs -o DIR") }
-        for (name, value, range) in [("--epochs", epochs, 1...1000), ("--batch-size", batchSize, 1...4096),
-                                     ("--max-length", maxLength, 4...8192), ("--patience", patience, 1...1000),
-                                     ("--evaluations-per-epoch", evaluationsPerEpoch, 1...100)] {
-            if let value, !range.contains(value) {
-                throw ValidationError("\(name) must be between \(range.lowerBound) and \(range.upperBound), got \(value)")
-            }
-        }
+        try requireRanges([("--epochs", epochs, 1...1000), ("--batch-size", batchSize, 1...4096),
+                           ("--max-length", maxLength, 4...8192), ("--patience", patience, 1...1000),
+                           ("--evaluations-per-epoch", evaluationsPerEpoch, 1...100),
+                           ("--checkpoint-every", checkpointEvery, 1...10_000_000)])
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number") }
         if let warmup, !(warmup >= 0 && warmup < 1) { throw ValidationError("--warmup must be in [0, 1)") }
-        guard checkpointEvery >= 1 else { throw ValidationError("--checkpoint-every must be 1 or more") }
     }
 
-    func run() throws {
-        if resume {
-            let state = try TrainerState.read(from: output!)
-            var saved = try FinetuneCommand.parse(state.arguments)
-            saved.output = output
-            try saved.train(resuming: true)
-        } else {
-            try train(resuming: false)
-        }
-    }
-
-    var arguments: [String] {
-        let all = Array(CommandLine.arguments.dropFirst())
-        let start = (all.firstIndex(of: "finetune").map { $0 + 1 }) ?? 0
-        return all[start...].filter { $0 != "--resume" }
-    }
+    var runFolder: String? { output }
+    mutating func redirect(to folder: String) { output = folder }
 
     func train(resuming: Bool) throws {
         try global.apply()
@@ -130,9 +112,7 @@ struct FinetuneCommand: ParsableCommand {
         var trainingStarted = false
         defer { if createdFolder && !trainingStarted { try? FileManager.default.removeItem(atPath: folder) } }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        if !resuming && FileManager.default.fileExists(atPath: ModelFolder.path(folder, TrainerState.fileName)) {
-            throw CLIError("\(folder): holds an unfinished run; continue it with --resume or choose another -o")
-        }
+        try requireNoUnfinishedRun(in: folder, resuming: resuming)
         let choice = try BaseChoice.choose(given: base, texts: trainRows.prefix(2000).map(\.text), trainingFiles: [dataPath],
                                            scratchFolder: ModelFolder.path(folder, "scratch-base"))
         log.say("base: \(choice.folder) (\(choice.reason))")

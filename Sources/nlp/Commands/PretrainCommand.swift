@@ -7,7 +7,7 @@ extension TokenizerKind: ExpressibleByArgument {}
 
 /// `nlp pretrain`: a language model from plain text (one document a line): BERT with masked-LM,
 /// GPT or an LSTM with next-token prediction, on packed fixed-length blocks.
-struct PretrainCommand: ParsableCommand {
+struct PretrainCommand: ResumableTrainingCommand {
     static let configuration = CommandConfiguration(
         commandName: "pretrain",
         abstract: "Pre-train a language model (BERT masked-LM, GPT or LSTM next-token) on text files.",
@@ -87,46 +87,26 @@ struct PretrainCommand: ParsableCommand {
     func validate() throws {
         if !resume && corpus.isEmpty { throw ValidationError("give at least one CORPUS file") }
         if tokenizer != nil && trainTokenizer != nil { throw ValidationError("give --tokenizer or --train-tokenizer, not both") }
-        for (name, value, range) in [("--layers", layers, 1...64), ("--heads", heads, 1...64), ("--dim", dim, 8...8192),
-                                     ("--context", context, 4...8192), ("--batch-size", batchSize, 1...4096),
-                                     ("--steps", steps, 1...10_000_000), ("--vocab-size", vocabSize, 16...1_000_000),
-                                     ("--checkpoint-every", checkpointEvery, 1...10_000_000),
-                                     ("--eval-every", evalEvery, 1...10_000_000)] where !range.contains(value) {
-            throw ValidationError("\(name) must be between \(range.lowerBound) and \(range.upperBound), got \(value)")
-        }
+        try requireRanges([("--layers", layers, 1...64), ("--heads", heads, 1...64), ("--dim", dim, 8...8192),
+                           ("--context", context, 4...8192), ("--batch-size", batchSize, 1...4096),
+                           ("--steps", steps, 1...10_000_000), ("--vocab-size", vocabSize, 16...1_000_000),
+                           ("--checkpoint-every", checkpointEvery, 1...10_000_000),
+                           ("--eval-every", evalEvery, 1...10_000_000)])
         if arch != .lstm && dim % heads != 0 { throw ValidationError("--dim \(dim) must be a multiple of --heads \(heads)") }
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number") }
         if let warmup, warmup < 0 { throw ValidationError("--warmup must be 0 or more") }
         if !(dropout >= 0 && dropout < 1) { throw ValidationError("--dropout must be in [0, 1)") }
     }
 
-    func run() throws {
-        if resume {
-            let state = try TrainerState.read(from: output)
-            var saved = try PretrainCommand.parse(state.arguments)
-            saved.resume = true
-            saved.output = output
-            try saved.train(resuming: true)
-        } else {
-            try train(resuming: false)
-        }
-    }
-
-    /// The arguments this run was started with (saved for --resume).
-    var arguments: [String] {
-        let all = Array(CommandLine.arguments.dropFirst())
-        let start = (all.firstIndex(of: "pretrain").map { $0 + 1 }) ?? 0
-        return all[start...].filter { $0 != "--resume" }
-    }
+    var runFolder: String? { output }
+    mutating func redirect(to folder: String) { output = folder }
 
     func train(resuming: Bool) throws {
         try global.apply()
         let log = Log("pretrain")
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         let tokenizerPath = ModelFolder.path(output, ModelFolder.tokenizerFile)
-        if !resuming && FileManager.default.fileExists(atPath: ModelFolder.path(output, TrainerState.fileName)) {
-            throw CLIError("\(output): holds an unfinished run; continue it with --resume or choose another -o")
-        }
+        try requireNoUnfinishedRun(in: output, resuming: resuming)
 
         // Tokenizer: the run's own copy when resuming, else the given one or a new one.
         let tokens: Tokenizer

@@ -3,7 +3,7 @@ import Foundation
 import NLPKit
 
 /// `nlp train-translation`: an encoder-decoder Transformer from sentence pairs.
-struct TrainTranslationCommand: ParsableCommand {
+struct TrainTranslationCommand: ResumableTrainingCommand {
     static let configuration = CommandConfiguration(
         commandName: "train-translation",
         abstract: "Train a Transformer translation model on rows `source<TAB>target`.",
@@ -86,15 +86,13 @@ struct TrainTranslationCommand: ParsableCommand {
 
     func validate() throws {
         if !resume && pairs == nil { throw ValidationError("give the PAIRS file") }
-        for (name, value, range) in [("--layers", layers, 1...64), ("--heads", heads, 1...64), ("--dim", dim, 8...8192),
-                                     ("--max-length", maxLength, 4...4096), ("--batch-tokens", batchTokens, 16...10_000_000),
-                                     ("--steps", steps, 1...10_000_000), ("--vocab-size", vocabSize, 300...1_000_000),
-                                     ("--test-size", testSize, 0...10_000_000), ("--dev-size", devSize, 0...10_000_000),
-                                     ("--warmup", warmup, 0...10_000_000),
-                                     ("--checkpoint-every", checkpointEvery, 1...10_000_000),
-                                     ("--eval-every", evalEvery, 1...10_000_000)] where !range.contains(value) {
-            throw ValidationError("\(name) must be between \(range.lowerBound) and \(range.upperBound), got \(value)")
-        }
+        try requireRanges([("--layers", layers, 1...64), ("--heads", heads, 1...64), ("--dim", dim, 8...8192),
+                           ("--max-length", maxLength, 4...4096), ("--batch-tokens", batchTokens, 16...10_000_000),
+                           ("--steps", steps, 1...10_000_000), ("--vocab-size", vocabSize, 300...1_000_000),
+                           ("--test-size", testSize, 0...10_000_000), ("--dev-size", devSize, 0...10_000_000),
+                           ("--warmup", warmup, 0...10_000_000),
+                           ("--checkpoint-every", checkpointEvery, 1...10_000_000),
+                           ("--eval-every", evalEvery, 1...10_000_000)])
         if dim % heads != 0 { throw ValidationError("--dim \(dim) must be a multiple of --heads \(heads)") }
         if let ffn, ffn < 1 { throw ValidationError("--ffn must be positive") }
         if !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number") }
@@ -102,23 +100,8 @@ struct TrainTranslationCommand: ParsableCommand {
         if !(dropout >= 0 && dropout < 1) { throw ValidationError("--dropout must be in [0, 1)") }
     }
 
-    func run() throws {
-        if resume {
-            let state = try TrainerState.read(from: output)
-            var saved = try TrainTranslationCommand.parse(state.arguments)
-            saved.resume = true
-            saved.output = output
-            try saved.train(resuming: true)
-        } else {
-            try train(resuming: false)
-        }
-    }
-
-    var arguments: [String] {
-        let all = Array(CommandLine.arguments.dropFirst())
-        let start = (all.firstIndex(of: "train-translation").map { $0 + 1 }) ?? 0
-        return all[start...].filter { $0 != "--resume" }
-    }
+    var runFolder: String? { output }
+    mutating func redirect(to folder: String) { output = folder }
 
     func writePairs(_ pairs: [TranslationPair], to name: String) throws {
         let text = "source\ttarget\n" + pairs.map { $0.source + "\t" + $0.target + "\n" }.joined()
@@ -130,9 +113,7 @@ struct TrainTranslationCommand: ParsableCommand {
         let log = Log("train-translation")
         guard let pairs else { throw CLIError("the saved run names no PAIRS file") }
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-        if !resuming && FileManager.default.fileExists(atPath: ModelFolder.path(output, TrainerState.fileName)) {
-            throw CLIError("\(output): holds an unfinished run; continue it with --resume or choose another -o")
-        }
+        try requireNoUnfinishedRun(in: output, resuming: resuming)
         let corpus = try TranslationPairs(path: pairs, lossy: lossy)
         // Test first, then dev from the rest: both by source sentence, so neither leaks into training.
         let (rest, test) = corpus.splitBySource(heldOut: testSize, seed: seed)
