@@ -9,6 +9,7 @@ let areas: [String: ([String]) throws -> Void] = [
     "segmentation": runSegmentationBench,
     "finetune": runFinetuneBench,
     "generate": runGenerateBench,
+    "translate": runTranslateBench,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

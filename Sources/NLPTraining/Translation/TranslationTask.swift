@@ -64,6 +64,11 @@ public final class TranslationTask: TrainingTask {
         return order
     }
 
+    /// A batch's token ids: sources with the end token, targets without start or end.
+    public func ids(of batch: [Int]) -> (sources: [[Int32]], targets: [[Int32]]) {
+        (batch.map { sources[$0] }, batch.map { targets[$0] })
+    }
+
     /// Source batch, decoder input (start + target) and labels (target + end, -100 on padding).
     func example(_ batch: [Int]) -> (source: TokenBatch, target: TokenBatch, labels: [Int32]) {
         let config = network.config
