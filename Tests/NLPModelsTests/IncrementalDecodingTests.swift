@@ -46,6 +46,36 @@ final class IncrementalDecodingTests: XCTestCase {
         }
     }
 
+    func testLSTMTranslationDecodingMatchesTeacherForcing() {
+        let model = RecurrentTranslationModel(RecurrentTranslationConfig(vocabSize: 12, hiddenSize: 8, layers: 2, heads: 2, dropout: 0.3,
+                                                                         maxPositions: 16), generator: RandomGenerator(seed: 2))
+        model.eval()
+        let source = TokenBatch(sequences: [[4, 5, 6, 2], [7, 2]])
+        let target = TokenBatch(ids: ids, batch: 2, length: 8)
+        let full = noGrad { model(source: source, target: target) }
+        // Two beams a source: both rows of a source see the same logits as the one-beam decoding.
+        let one = noGrad { model.startDecoding(source, beams: 1, capacity: 8) }
+        let two = noGrad { model.startDecoding(source, beams: 2, capacity: 8) }
+        for t in 0..<8 {
+            let step = noGrad { one.next([ids[t], ids[8 + t]]) }
+            XCTAssertEqual(position(step, 0), position(full, t), accuracy: 1e-5, "position \(t)")
+            let beams = noGrad { two.next([ids[t], ids[t], ids[8 + t], ids[8 + t]]) }
+            let v = 12, rows = position(beams, 0)
+            XCTAssertEqual(Array(rows[0..<v]), Array(rows[v..<(2 * v)]), accuracy: 0)
+            XCTAssertEqual(Array(rows[v..<(2 * v)]) + Array(rows[(2 * v)..<(3 * v)]), position(full, t), accuracy: 1e-5)
+            two.reorderRows([1, 0, 3, 2])
+        }
+    }
+
+    func testEvalTurnsOffTheDropoutBetweenRecurrentLayers() {
+        let model = RecurrentLanguageModel(RecurrentLanguageModelConfig(vocabSize: 12, embeddingSize: 8, hiddenSize: 8, layers: 2,
+                                                                        dropout: 0.5), generator: RandomGenerator(seed: 3))
+        model.eval()
+        let input = TokenBatch(ids: ids, batch: 2, length: 8)
+        let a = noGrad { model(input).logits }, b = noGrad { model(input).logits }
+        XCTAssertEqual(position(a, 7), position(b, 7), accuracy: 0)
+    }
+
     func testRecurrentStateCarriesAcrossChunks() {
         let model = RecurrentLanguageModel(RecurrentLanguageModelConfig(vocabSize: 12, embeddingSize: 6, hiddenSize: 5, layers: 2),
                                            generator: RandomGenerator(seed: 3))

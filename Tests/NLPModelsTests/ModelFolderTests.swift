@@ -103,6 +103,15 @@ final class ModelFolderTests: XCTestCase {
         try seq2seq.save(to: folder + "/seq2seq")
         guard case .encoderDecoder(let loaded) = try ModelFolder.load(folder + "/seq2seq") else { return XCTFail("seq2seq reloads") }
         assertSameOutput(noGrad { seq2seq(source: batch, target: batch) }, noGrad { loaded(source: batch, target: batch) })
+
+        let lstm = RecurrentTranslationModel(RecurrentTranslationConfig(vocabSize: 20, hiddenSize: 8, layers: 2, heads: 2, maxPositions: 16),
+                                             generator: RandomGenerator(seed: 8))
+        lstm.eval()
+        try lstm.save(to: folder + "/lstm-seq2seq")
+        guard case .encoderDecoder(let reloaded) = try ModelFolder.load(folder + "/lstm-seq2seq"), reloaded is RecurrentTranslationModel else {
+            return XCTFail("the LSTM translation model reloads as itself")
+        }
+        assertSameOutput(noGrad { lstm(source: batch, target: batch) }, noGrad { reloaded(source: batch, target: batch) })
     }
 
     func testErrorsNameTheFileAndTheFirstMismatch() throws {

@@ -22,7 +22,11 @@ final class TranslationCommandTests: XCTestCase {
         XCTAssertTrue(errors.first?.contains(expected) == true, "\(expected) not in: \(result.stderr)", file: file, line: line)
     }
 
-    func testTrainTranslateAndEvaluate() throws {
+    func testTrainTranslateAndEvaluate() throws { try trainTranslateAndEvaluate(arch: "transformer") }
+
+    func testTrainTranslateAndEvaluateLSTM() throws { try trainTranslateAndEvaluate(arch: "lstm") }
+
+    func trainTranslateAndEvaluate(arch: String) throws {
         let letters = Array("abcdef")
         let rows = (0..<300).map { i -> String in
             // The base-6 digits of i + 36 as letters: 300 distinct sources.
@@ -31,12 +35,13 @@ final class TranslationCommandTests: XCTestCase {
             return word.joined(separator: " ") + "\t" + word.reversed().joined(separator: " ") + "\n"
         }
         let pairs = try write("pairs.tsv", "source\ttarget\n" + rows.joined())
-        let model = dir.appendingPathComponent("model").path
-        let train = try NLPCommand.run(["train-translation", pairs, "-o", model, "--steps", "20", "--layers", "1", "--dim", "32",
+        let model = dir.appendingPathComponent("model-" + arch).path
+        let train = try NLPCommand.run(["train-translation", pairs, "-o", model, "--arch", arch, "--steps", "20", "--layers", "1", "--dim", "32",
                                         "--heads", "2", "--vocab-size", "300", "--test-size", "20", "--dev-size", "20",
                                         "--eval-every", "10", "--batch-tokens", "256", "--threads", "1"])
         XCTAssertEqual(train.status, 0, train.stderr)
         XCTAssertTrue(train.stdout.contains("best dev BLEU"), train.stdout)
+        XCTAssertTrue(train.stderr.contains(arch == "lstm" ? "model: LSTM" : "model: Transformer"), train.stderr)
         for file in ["config.json", "model.safetensors", "tokenizer.json", "test.tsv", "dev.tsv", "metrics.json", "train_log.csv"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: model + "/" + file), file)
         }

@@ -109,7 +109,8 @@ public enum LoadedModel {
     case maskedLanguageModel(BertForMaskedLM)
     case gpt(GPTLanguageModel)
     case recurrent(RecurrentLanguageModel)
-    case encoderDecoder(EncoderDecoderModel)
+    /// A translation model: the Transformer (EncoderDecoderModel) or the LSTM with attention.
+    case encoderDecoder(any TranslationModel)
 
     public var model: PretrainedModel {
         switch self {
@@ -138,9 +139,9 @@ extension ModelFolder {
             return .bert(try BertModel.load(folder: folder))
         case "gpt2": return .gpt(try GPTLanguageModel.load(folder: folder))
         case _ where RecurrentLanguageModelConfig.modelTypes[type] != nil: return .recurrent(try RecurrentLanguageModel.load(folder: folder))
-        case "transformer_seq2seq": return .encoderDecoder(try EncoderDecoderModel.load(folder: folder))
+        case "transformer_seq2seq", RecurrentTranslationConfig.modelType: return .encoderDecoder(try Translator.loadModel(folder: folder))
         default:
-            throw ModelError.unsupported(file: json.file, what: "model_type \"\(type)\" (bert, gpt2, lstm_lm, gru_lm, rnn_lm, transformer_seq2seq)")
+            throw ModelError.unsupported(file: json.file, what: "model_type \"\(type)\" (bert, gpt2, lstm_lm, gru_lm, rnn_lm, transformer_seq2seq, lstm_seq2seq)")
         }
     }
 }

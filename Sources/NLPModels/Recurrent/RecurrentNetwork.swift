@@ -56,7 +56,8 @@ public class RecurrentNetwork: Module {
     public var directions: Int { bidirectional ? 2 : 1 }
 
     open override func members() -> [(key: String, member: Member)] {
-        var out: [(String, Member)] = []
+        // The dropout is a child too (it holds no tensors), so eval() reaches it.
+        var out: [(String, Member)] = [("dropout", .module(dropout))]
         for layer in 0..<layers {
             for direction in 0..<directions {
                 let i = layer * directions + direction, suffix = "_l\(layer)" + (direction == 1 ? "_reverse" : "")

@@ -3,8 +3,18 @@ import NLPModels
 import NLPTensor
 import NLPTokenizers
 
+/// The kinds of translation model `nlp train-translation --arch` makes.
+public enum TranslationArchitecture: String, CaseIterable, Sendable {
+    /// Encoder-decoder Transformer (EncoderDecoderModel).
+    case transformer
+    /// Bidirectional LSTM encoder, LSTM decoder with attention (RecurrentTranslationModel).
+    case lstm
+}
+
 /// The size of a new translation model.
 public struct TranslationShape: Sendable {
+    public var architecture: TranslationArchitecture
+    /// Encoder and decoder layers.
     public var layers: Int
     public var heads: Int
     public var dimension: Int
@@ -13,8 +23,9 @@ public struct TranslationShape: Sendable {
     public var maxLength: Int
     public var dropout: Float
 
-    public init(layers: Int = 3, heads: Int = 4, dimension: Int = 256, feedForward: Int? = nil, maxLength: Int = 128,
-                dropout: Float = 0.1) {
+    public init(architecture: TranslationArchitecture = .transformer, layers: Int = 3, heads: Int = 4, dimension: Int = 256,
+                feedForward: Int? = nil, maxLength: Int = 128, dropout: Float = 0.1) {
+        self.architecture = architecture
         self.layers = layers
         self.heads = heads
         self.dimension = dimension
@@ -51,18 +62,29 @@ public enum TranslationRecipe {
         return tokenizer
     }
 
-    /// A new Transformer for `tokenizer`'s vocabulary, initialized from `seed`; config.json also
+    /// A new model of `shape` for `tokenizer`'s vocabulary, initialized from `seed`; config.json also
     /// records the two languages.
     public static func makeModel(shape: TranslationShape, tokenizer: Tokenizer, sourceLanguage: String, targetLanguage: String,
-                                 seed: UInt64) -> EncoderDecoderModel {
-        let config = EncoderDecoderConfig(vocabSize: tokenizer.idCount, width: shape.dimension, encoderLayers: shape.layers,
-                                          decoderLayers: shape.layers, heads: shape.heads, feedForward: shape.feedForward,
-                                          maxPositions: shape.maxLength + 1, dropout: shape.dropout,
-                                          padTokenId: 0, bosTokenId: 1, eosTokenId: 2)
-        let model = EncoderDecoderModel(config, generator: RandomGenerator(seed: seed))
-        model.baseConfig["source_language"] = sourceLanguage
-        model.baseConfig["target_language"] = targetLanguage
-        return model
+                                 seed: UInt64) -> any TranslationModel {
+        let generator = RandomGenerator(seed: seed)
+        let languages = ConfigJSON(values: ["source_language": sourceLanguage, "target_language": targetLanguage])
+        switch shape.architecture {
+        case .transformer:
+            let config = EncoderDecoderConfig(vocabSize: tokenizer.idCount, width: shape.dimension, encoderLayers: shape.layers,
+                                              decoderLayers: shape.layers, heads: shape.heads, feedForward: shape.feedForward,
+                                              maxPositions: shape.maxLength + 1, dropout: shape.dropout,
+                                              padTokenId: 0, bosTokenId: 1, eosTokenId: 2)
+            let model = EncoderDecoderModel(config, generator: generator)
+            model.baseConfig = languages
+            return model
+        case .lstm:
+            let config = RecurrentTranslationConfig(vocabSize: tokenizer.idCount, hiddenSize: shape.dimension, layers: shape.layers,
+                                                    heads: shape.heads, dropout: shape.dropout, maxPositions: shape.maxLength + 1,
+                                                    padTokenId: 0, bosTokenId: 1, eosTokenId: 2)
+            let model = RecurrentTranslationModel(config, generator: generator)
+            model.baseConfig = languages
+            return model
+        }
     }
 
     /// The target language a model folder's config.json names ("en" when it names none).
@@ -70,8 +92,9 @@ public enum TranslationRecipe {
         (try ModelFolder.readConfig(folder)["target_language"] as? String) ?? "en"
     }
 
-    /// True when `folder` holds an encoder-decoder (translation) model.
+    /// True when `folder` holds a translation model (Transformer or LSTM).
     public static func isTranslationModel(folder: String) -> Bool {
-        ((try? ModelFolder.readConfig(folder))?["model_type"] as? String) == "transformer_seq2seq"
+        let type = (try? ModelFolder.readConfig(folder))?["model_type"] as? String
+        return type == "transformer_seq2seq" || type == RecurrentTranslationConfig.modelType
     }
 }

@@ -6,7 +6,7 @@ import NLPTokenizers
 /// (pairs sorted by length, cut once, the batch order reshuffled each epoch), teacher forcing
 /// with label smoothing, and dev BLEU (greedy decoding) as the evaluation.
 public final class TranslationTask: TrainingTask {
-    public let network: EncoderDecoderModel
+    public let network: any TranslationModel
     public let translator: Translator
     /// Source ids with the end token; target ids without start or end.
     let sources: [[Int32]], targets: [[Int32]]
@@ -22,7 +22,7 @@ public final class TranslationTask: TrainingTask {
     public var targetTokenCount: Int { targets.reduce(0) { $0 + $1.count + 1 } }
     public var batchCount: Int { plan.count }
 
-    public init(model: EncoderDecoderModel, tokenizer: Tokenizer, train: [TranslationPair], dev: [TranslationPair],
+    public init(model: any TranslationModel, tokenizer: Tokenizer, train: [TranslationPair], dev: [TranslationPair],
                 targetLanguage: String, batchTokens: Int, labelSmoothing: Float = 0.1) throws {
         network = model
         translator = Translator(model: model, tokenizer: tokenizer)
@@ -71,13 +71,12 @@ public final class TranslationTask: TrainingTask {
 
     /// Source batch, decoder input (start + target) and labels (target + end, -100 on padding).
     func example(_ batch: [Int]) -> (source: TokenBatch, target: TokenBatch, labels: [Int32]) {
-        let config = network.config
-        let source = TokenBatch(sequences: batch.map { sources[$0] }, padId: Int32(config.padTokenId))
-        let target = TokenBatch(sequences: batch.map { [Int32(config.decoderStartTokenId)] + targets[$0] },
-                                padId: Int32(config.padTokenId))
+        let pad = Int32(network.padTokenId)
+        let source = TokenBatch(sequences: batch.map { sources[$0] }, padId: pad)
+        let target = TokenBatch(sequences: batch.map { [Int32(network.decoderStartTokenId)] + targets[$0] }, padId: pad)
         var labels = [Int32](repeating: -100, count: target.batch * target.length)
         for (row, i) in batch.enumerated() {
-            for (t, id) in (targets[i] + [Int32(config.eosTokenId)]).enumerated() { labels[row * target.length + t] = id }
+            for (t, id) in (targets[i] + [Int32(network.eosTokenId)]).enumerated() { labels[row * target.length + t] = id }
         }
         return (source, target, labels)
     }

@@ -2,18 +2,22 @@ import ArgumentParser
 import Foundation
 import NLPKit
 
-/// `nlp train-translation`: an encoder-decoder Transformer from sentence pairs.
+extension TranslationArchitecture: ExpressibleByArgument {}
+
+/// `nlp train-translation`: an encoder-decoder Transformer (or LSTM with attention) from sentence pairs.
 struct TrainTranslationCommand: ResumableTrainingCommand {
     static let configuration = CommandConfiguration(
         commandName: "train-translation",
-        abstract: "Train a Transformer translation model on rows `source<TAB>target`.",
+        abstract: "Train a translation model (Transformer or LSTM with attention) on rows `source<TAB>target`.",
         discussion: """
             Held-out data is split off by SOURCE sentence (every translation of a held-out source leaves \
             training): --test-size pairs (default 1000) go to DIR/test.tsv for `nlp eval --model DIR DIR/test.tsv`, \
             and without --dev another --dev-size pairs go to DIR/dev.tsv; both from --seed. A joint byte-level \
             BPE tokenizer is trained on the training pairs (one embedding for source, target and output). \
             Dev BLEU (greedy) is computed every --eval-every steps; DIR holds the best model. A checkpoint is \
-            written every --checkpoint-every steps; `nlp train-translation --resume -o DIR` continues it exactly.
+            written every --checkpoint-every steps; `nlp train-translation --resume -o DIR` continues it exactly. \
+            --arch lstm makes a bidirectional LSTM encoder and an LSTM decoder with --heads-head attention over \
+            it (--dim is the hidden size; --ffn does not apply).
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -29,6 +33,9 @@ struct TrainTranslationCommand: ResumableTrainingCommand {
 
     @Option(help: "Vocabulary size of the joint BPE tokenizer.")
     var vocabSize = 8000
+
+    @Option(help: "transformer, or lstm (bidirectional LSTM encoder, LSTM decoder with attention).")
+    var arch: TranslationArchitecture = .transformer
 
     @Option(help: "Encoder and decoder layers.")
     var layers = 3
@@ -95,6 +102,8 @@ struct TrainTranslationCommand: ResumableTrainingCommand {
                            ("--eval-every", evalEvery, 1...10_000_000)])
         if dim % heads != 0 { throw ValidationError("--dim \(dim) must be a multiple of --heads \(heads)") }
         if let ffn, ffn < 1 { throw ValidationError("--ffn must be positive") }
+        if arch == .lstm && ffn != nil { throw ValidationError("--ffn is the Transformer's feed-forward width; --arch lstm has none") }
+        if arch == .lstm && dim % 2 != 0 { throw ValidationError("--dim \(dim) must be even for --arch lstm (two encoder directions of half of it)") }
         if !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number") }
         if !(labelSmoothing >= 0 && labelSmoothing < 1) { throw ValidationError("--label-smoothing must be in [0, 1)") }
         if !(dropout >= 0 && dropout < 1) { throw ValidationError("--dropout must be in [0, 1)") }
@@ -140,14 +149,16 @@ struct TrainTranslationCommand: ResumableTrainingCommand {
                                                              options: .init(threads: Parallelism.threads, lossy: lossy))
             try AtomicFile.write(tokenizer.jsonString() + "\n", to: tokenizerPath)
         }
-        let shape = TranslationShape(layers: layers, heads: heads, dimension: dim, feedForward: ffn, maxLength: maxLength,
+        let shape = TranslationShape(architecture: arch, layers: layers, heads: heads, dimension: dim, feedForward: ffn, maxLength: maxLength,
                                      dropout: dropout)
         let model = TranslationRecipe.makeModel(shape: shape, tokenizer: tokenizer, sourceLanguage: sourceLanguage,
                                                 targetLanguage: targetLanguage, seed: seed)
         let task = try TranslationTask(model: model, tokenizer: tokenizer, train: train, dev: devPairs,
                                        targetLanguage: targetLanguage, batchTokens: batchTokens, labelSmoothing: labelSmoothing)
         let epochs = Double(steps) / Double(task.batchCount)
-        log.say("model: Transformer \(layers)+\(layers) layers × \(dim), \(heads) heads, ffn \(shape.feedForward), vocabulary "
+        let described = arch == .transformer ? "Transformer \(layers)+\(layers) layers × \(dim), \(heads) heads, ffn \(shape.feedForward)"
+            : "LSTM \(layers)+\(layers) layers × \(dim) (bidirectional encoder), \(heads)-head attention"
+        log.say("model: \(described), vocabulary "
                 + "\(tokenizer.idCount): \(formatParameters(model.parameterCount)) parameters; \(steps) steps of ≤ \(batchTokens) "
                 + "tokens (\(task.batchCount) batches an epoch, \(formatFixed(epochs, digits: 2)) epochs), lr \(lr), warm-up "
                 + "\(warmup), inverse-sqrt decay, label smoothing \(labelSmoothing)")
@@ -173,7 +184,7 @@ struct TrainTranslationCommand: ResumableTrainingCommand {
         let outcome = try trainer.run()
         if devPairs.isEmpty { try model.save(to: output, tokenizer: tokenizerPath) }
         var metrics: [String: Any] = [
-            "architecture": "transformer", "parameters": model.parameterCount, "vocab_size": tokenizer.idCount,
+            "architecture": arch.rawValue, "parameters": model.parameterCount, "vocab_size": tokenizer.idCount,
             "steps": outcome.state.step, "tokens": outcome.state.items, "seconds": outcome.state.seconds,
             "tokens_per_second": Double(outcome.state.items) / max(outcome.state.seconds, 1e-9),
             "train_loss": trainer.log.rows.last?.trainLoss ?? Double.nan, "training_pairs": train.count,

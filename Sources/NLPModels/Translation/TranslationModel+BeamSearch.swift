@@ -18,10 +18,11 @@ public struct BeamSearchOptions: Sendable {
     }
 }
 
-extension EncoderDecoderModel {
+extension TranslationModel {
     /// The best target ids (without the start and end tokens) for each source sequence, by batched
-    /// beam search: all sources' beams decode together, one position a step, over the KV cache.
-    /// A source is done when it has `beamSize` finished hypotheses (or at its length limit).
+    /// beam search: all sources' beams decode together, one position a step, over the model's
+    /// incremental decoding. A source is done when it has `beamSize` finished hypotheses (or at its
+    /// length limit).
     public func beamSearch(sources: [[Int32]], options: BeamSearchOptions = .init()) -> [[Int32]] {
         guard !sources.isEmpty else { return [] }
         return noGrad { search(sources, options) }
@@ -29,35 +30,24 @@ extension EncoderDecoderModel {
 
     private func search(_ sources: [[Int32]], _ options: BeamSearchOptions) -> [[Int32]] {
         let n = sources.count, k = options.beamSize, rows = n * k
-        let vocabulary = config.vocabSize, eos = Int32(config.eosTokenId)
-        let source = TokenBatch(sequences: sources, padId: Int32(config.padTokenId))
-        let memory = encode(source)   // [n, S, E]
-        let s = source.length, e = config.width
-        // Each source's memory and mask repeated for its k beams: [n·k, S, E], [n·k, S].
-        let beamMemory = Tensor.zeros([rows, s, e])
-        for row in 0..<rows { (beamMemory.data + row * s * e).update(from: memory.data + (row / k) * s * e, count: s * e) }
-        let beamMask: Tensor? = source.maskTensor.map { mask in
-            let m = Tensor.zeros([rows, s])
-            for row in 0..<rows { (m.data + row * s).update(from: mask.data + (row / k) * s, count: s) }
-            return m
-        }
+        let vocabulary = vocabSize, eos = Int32(eosTokenId)
+        let source = TokenBatch(sequences: sources, padId: Int32(padTokenId))
         let limits = source.lengths.map { length in
-            min(config.maxPositions, options.maxLength ?? (2 * length + 10))
+            min(maxPositions, options.maxLength ?? (2 * length + 10))
         }
         let steps = limits.max()!
-        let cache = makeCache(batch: rows, capacity: steps)
+        let decoding = startDecoding(source, beams: k, capacity: steps)
 
         var tokens = [[Int32]](repeating: [], count: rows)
         // Only the first beam of a source is live at the start (the others would repeat it).
         var scores = (0..<rows).map { $0 % k == 0 ? 0.0 : -Double.infinity }
-        var last = [Int32](repeating: Int32(config.decoderStartTokenId), count: rows)
+        var last = [Int32](repeating: Int32(decoderStartTokenId), count: rows)
         var finished = [[(tokens: [Int32], score: Double)]](repeating: [], count: n)
         var done = [Bool](repeating: false, count: n)
         var logProbabilities = [Double](repeating: 0, count: vocabulary)
 
         for step in 0..<steps {
-            let logits = decode(TokenBatch(ids: last, batch: rows, length: 1), memory: beamMemory, memoryMask: beamMask,
-                                cache: cache)   // [n·k, 1, V]
+            let logits = decoding.next(last)   // [n·k, 1, V]
             var parents = Array(0..<rows)
             var nextTokens = last, nextScores = scores
             for b in 0..<n where !done[b] {
@@ -104,7 +94,7 @@ extension EncoderDecoderModel {
                 if finished[b].count >= k || atLimit || slot == 0 { done[b] = true }
             }
             if done.allSatisfy({ $0 }) { break }
-            cache.reorderRows(parents)
+            decoding.reorderRows(parents)
             tokens = (0..<rows).map { tokens[parents[$0]] + [nextTokens[$0]] }
             scores = nextScores
             last = nextTokens
