@@ -313,6 +313,10 @@ def verdict(ok):
 
 
 if "gpt-train" in tasks:
+    # The sample task must not pick up an earlier run's models when a side fails or times out.
+    for stale in (os.path.join(args.out, "peer-gpt.pt"), os.path.join(gpt_folder, "config.json")):
+        if os.path.exists(stale):
+            os.remove(stale)
     before = load()
     cadence = ("--eval-interval", str(args.eval_interval), "--eval-iters", str(args.eval_iters))
     peer = run_peer("gpt-train")
@@ -348,7 +352,8 @@ if "sample" in tasks:
         nocache, cached = ours["median"] / peer["nocache"]["median"], ours["median"] / peer["cached"]["median"]
         notes.append(f"sampling: ours / no cache = {nocache:.1f}x (bar >= 20: {verdict(nocache >= 20)}), "
                      f"ours / KV cache = {cached:.2f}x (bar >= 1.5: {verdict(cached >= 1.5)}); models: "
-                     f"{'each side its trained GPT' if trained and peer['trained'] else 'random, equal shape'}")
+                     f"ours {'trained' if trained else 'random'}, PyTorch's {'trained' if peer['trained'] else 'random'} "
+                     f"(equal shapes; the speed does not depend on the weights)")
         notes.append(f"our sample: {ours.get('sample', '')[:160]!r}")
         notes.append(f"PyTorch sample (no cache): {peer['nocache']['sample'][:160]!r}")
 
