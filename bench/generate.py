@@ -1,22 +1,33 @@
 #!/usr/bin/env python3
 """`make bench AREA=generate`: causal language models and text generation beside PyTorch, same run.
 
-Figures (2 threads by default, --threads; each side in a fresh process, thread variables set
-before import):
+Each side runs in a fresh process with its thread variables set before import; progress goes to
+stderr. A side that runs past --timeout (420 s) or the whole bench's --budget (1,800 s) is stopped
+and its row says so: on a shared machine PyTorch's 2-thread pool can slow down twentyfold (both
+threads wait at every op for the one that lost its core), so treat a loaded run's figures as noise.
   gpt-train   tiny Shakespeare (90/10 split, 65 characters), nanoGPT's CPU configuration: 4 layers,
-              4 heads, 128 wide, context 64, batch 12, no bias, dropout 0; 2,000 steps of AdamW
-              (lr 1e-3, betas 0.9/0.99, weight decay 0.1 on matrices), 100 warm-up steps, cosine
-              decay to 1e-4, clipping at 1. The peer is nanoGPT's model code and training loop.
-              Reported: wall time of the 2,000 steps, and the validation loss over every
-              non-overlapping 64-character window of the validation split (the same windows on
-              both sides; nanoGPT's own estimate, 20 random batches, is printed beside it).
+              4 heads, 128 wide, context 64, batch 12, no bias, dropout 0; --steps (2,000) steps of
+              AdamW (lr 1e-3, betas 0.9/0.99, weight decay 0.1 on matrices), 100 warm-up steps,
+              cosine decay to 1e-4, clipping at 1, at --threads (2). nanoGPT's eval cadence: every
+              250 steps and after the last, the mean loss of 20 random batches of each split.
+              Reported: wall time of the steps with those evaluations (nanoGPT's run as timed), the
+              steps alone, and the validation loss over every non-overlapping 64-character window
+              of the validation split (the same windows on both sides; nanoGPT's own 20-batch
+              estimate of the last evaluation is printed beside it). The peer is nanoGPT's model
+              code (bench/peers/nanogpt.py) and training loop.
   lstm-train  the char LSTM LM: embedding 128, 2 x 256 LSTM, sequence 64, batch 32, Adam 2e-3,
-              2,000 steps; validation loss over the same windows (state reset per window).
-  sample      500 new tokens, batch 1, temperature 1, from the trained GPT: nanoGPT's generate()
-              (no cache: the whole window again for every token), a PyTorch sampler with a KV
-              cache, and ours (the library's streaming TextGenerator, detokenization included).
-              When the 64-position window is full, the cached samplers keep the last 32 tokens
-              and re-encode them in one pass (the same policy on both sides).
+              --lstm-steps (500: our LSTM step is several times PyTorch's cuDNN-free CPU step, and
+              2,000 steps alone would take most of the bench's time budget) steps each side;
+              validation loss over the same windows (state reset per window).
+  sample      --tokens (500) new tokens after "\n", batch 1, temperature 1, from each side's trained
+              GPT (an equal-shape random one if gpt-train did not run), at --sample-threads (1: a
+              one-token step is too small to split, and PyTorch's thread pool spins badly when the
+              machine is shared): nanoGPT's generate() (no cache: the whole window again for every
+              token), PyTorch with a KV cache, and ours (the library's streaming TextGenerator,
+              detokenization included). One warm-up run, then 5 timed runs each. When the
+              64-position window is full, the cached samplers restart from the last 32 tokens,
+              re-encoded in one pass (learned positions cannot slide under a cache); nanoGPT's
+              generate() slides its window by one token.
 Ours saves its trained models (config.json, model.safetensors, tokenizer.json) under --out, so
 `nlp generate --model OUT/gpt-shakespeare --prompt ...` samples from them afterwards.
 """
@@ -31,23 +42,34 @@ import time
 here = os.path.dirname(os.path.abspath(__file__))
 root = os.path.dirname(here)
 parser = argparse.ArgumentParser()
-parser.add_argument("--threads", type=int, default=2)
+parser.add_argument("--threads", type=int, default=2, help="threads for training")
+parser.add_argument("--sample-threads", type=int, default=1, help="threads for sampling (both sides)")
 parser.add_argument("--binary", default=os.path.join(root, ".build", "release", "nlp-bench"))
-parser.add_argument("--nlp", default=os.path.join(root, ".build", "release", "nlp"))
 parser.add_argument("--data", default=os.path.join(root, "..", "shared", "data"))
 parser.add_argument("--out", default=os.path.join(root, ".build", "bench-generate"))
 parser.add_argument("--only", default="gpt-train,lstm-train,sample")
-parser.add_argument("--steps", type=int, default=2000)
+parser.add_argument("--steps", type=int, default=2000, help="GPT training steps")
+parser.add_argument("--lstm-steps", type=int, default=500)
+parser.add_argument("--eval-interval", type=int, default=250)
+parser.add_argument("--eval-iters", type=int, default=20)
 parser.add_argument("--tokens", type=int, default=500)
+parser.add_argument("--timeout", type=float, default=420, help="seconds one side of one task may take")
+parser.add_argument("--budget", type=float, default=1800, help="seconds the whole bench may take")
 parser.add_argument("--peer", help=argparse.SUPPRESS)        # internal: run one peer measurement
 args = parser.parse_args()
+sys.path.insert(0, os.path.join(here, "peers"))   # the shared PyTorch peers (-P leaves bench/ off the path)
 
-CONTEXT, KEEP = 64, 32
+CONTEXT = 64
 
 
 def set_threads(n):
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "RAYON_NUM_THREADS"):
         os.environ[var] = str(n)
+
+
+def progress(message):
+    sys.stderr.write(f"bench generate: {message}\n")
+    sys.stderr.flush()
 
 
 def summary(values):
@@ -68,117 +90,6 @@ def shakespeare():
 
 # ---- peers (each in its own process) -------------------------------------------------------------
 
-def nanogpt(vocab):
-    """nanoGPT's model.py (Karpathy), bias=False, dropout 0, with an optional KV cache for sampling."""
-    import torch
-    from torch import nn
-    import torch.nn.functional as F
-
-    class LayerNorm(nn.Module):
-        def __init__(self, n):
-            super().__init__()
-            self.weight = nn.Parameter(torch.ones(n))
-
-        def forward(self, x):
-            return F.layer_norm(x, self.weight.shape, self.weight, None, 1e-5)
-
-    class CausalSelfAttention(nn.Module):
-        def __init__(self, c, heads):
-            super().__init__()
-            self.c_attn = nn.Linear(c, 3 * c, bias=False)
-            self.c_proj = nn.Linear(c, c, bias=False)
-            self.heads = heads
-
-        def forward(self, x, cache=None):
-            b, t, c = x.size()
-            q, k, v = self.c_attn(x).split(c, dim=2)
-            q, k, v = (z.view(b, t, self.heads, c // self.heads).transpose(1, 2) for z in (q, k, v))
-            if cache is None:
-                y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
-            else:
-                keys, values, start = cache
-                keys[:, :, start:start + t] = k
-                values[:, :, start:start + t] = v
-                k, v = keys[:, :, :start + t], values[:, :, :start + t]
-                if t == 1:
-                    y = F.scaled_dot_product_attention(q, k, v)
-                else:   # a fresh window: causal over itself
-                    y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
-            return self.c_proj(y.transpose(1, 2).contiguous().view(b, t, c))
-
-    class Block(nn.Module):
-        def __init__(self, c, heads):
-            super().__init__()
-            self.ln_1, self.attn, self.ln_2 = LayerNorm(c), CausalSelfAttention(c, heads), LayerNorm(c)
-            self.c_fc, self.c_proj = nn.Linear(c, 4 * c, bias=False), nn.Linear(4 * c, c, bias=False)
-
-        def forward(self, x, cache=None):
-            x = x + self.attn(self.ln_1(x), cache)
-            return x + self.c_proj(F.gelu(self.c_fc(self.ln_2(x))))
-
-    class GPT(nn.Module):
-        def __init__(self, vocab, context=CONTEXT, c=128, layers=4, heads=4):
-            super().__init__()
-            self.context, self.width, self.heads = context, c, heads
-            self.wte, self.wpe = nn.Embedding(vocab, c), nn.Embedding(context, c)
-            self.h = nn.ModuleList([Block(c, heads) for _ in range(layers)])
-            self.ln_f = LayerNorm(c)
-            self.lm_head = nn.Linear(c, vocab, bias=False)
-            self.wte.weight = self.lm_head.weight
-            self.apply(self._init_weights)
-            for name, p in self.named_parameters():
-                if name.endswith("c_proj.weight"):
-                    torch.nn.init.normal_(p, mean=0.0, std=0.02 / math.sqrt(2 * layers))
-
-        def _init_weights(self, module):
-            if isinstance(module, (nn.Linear, nn.Embedding)):
-                torch.nn.init.normal_(module.weight, mean=0.0, std=0.02)
-
-        def forward(self, idx, targets=None, caches=None, start=0):
-            t = idx.size(1)
-            x = self.wte(idx) + self.wpe(torch.arange(start, start + t))
-            for i, block in enumerate(self.h):
-                x = block(x, None if caches is None else (caches[i][0], caches[i][1], start))
-            if targets is None:
-                return self.lm_head(self.ln_f(x[:, [-1], :]))
-            logits = self.lm_head(self.ln_f(x))
-            return F.cross_entropy(logits.view(-1, logits.size(-1)), targets.view(-1))
-
-        @torch.no_grad()
-        def generate(self, idx, new_tokens):
-            """nanoGPT's generate(): crop to the context, run the whole window, sample the last position."""
-            for _ in range(new_tokens):
-                window = idx if idx.size(1) <= self.context else idx[:, -self.context:]
-                logits = self(window)[:, -1, :]
-                probs = F.softmax(logits, dim=-1)
-                idx = torch.cat((idx, torch.multinomial(probs, num_samples=1)), dim=1)
-            return idx
-
-        @torch.no_grad()
-        def generate_cached(self, idx, new_tokens):
-            """One position per step over cached keys and values; a full window keeps its last KEEP tokens."""
-            d = self.width // self.heads
-            caches = [(torch.zeros(1, self.heads, self.context, d), torch.zeros(1, self.heads, self.context, d))
-                      for _ in self.h]
-            tokens = idx[0].tolist()
-            logits = self(idx, caches=caches, start=0)[:, -1, :]
-            length = idx.size(1)
-            for _ in range(new_tokens):
-                probs = F.softmax(logits, dim=-1)
-                token = torch.multinomial(probs, num_samples=1)
-                tokens.append(int(token))
-                if length == self.context:
-                    window = torch.tensor([tokens[-KEEP:]])
-                    logits = self(window, caches=caches, start=0)[:, -1, :]
-                    length = KEEP
-                else:
-                    logits = self(token, caches=caches, start=length)[:, -1, :]
-                    length += 1
-            return tokens
-
-    return GPT(vocab)
-
-
 def validation_windows(val, length=CONTEXT):
     """Every non-overlapping window of `length` inputs (+1 target) of the validation split."""
     import torch
@@ -193,19 +104,26 @@ def peer_gpt_train():
     import torch
     torch.set_num_threads(args.threads)
     torch.manual_seed(1337)
+    import nanogpt
     train, val, chars = shakespeare()
-    model = nanogpt(len(chars))
-    params = [p for p in model.parameters() if p.requires_grad]
-    groups = [{"params": [p for p in params if p.dim() >= 2], "weight_decay": 0.1},
-              {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0}]
-    optimizer = torch.optim.AdamW(groups, lr=1e-3, betas=(0.9, 0.99))
+    model = nanogpt.GPT(len(chars))
+    optimizer = model.optimizer(lr=1e-3, betas=(0.9, 0.99), weight_decay=0.1)
     train_data = torch.tensor(train, dtype=torch.long)
     val_data = torch.tensor(val, dtype=torch.long)
     generator = torch.Generator().manual_seed(1337)
+    eval_generator = torch.Generator().manual_seed(7)   # evaluations do not shift the training batches
 
-    def get(data):
+    def get(data, generator=generator):
         ix = torch.randint(len(data) - CONTEXT, (12,), generator=generator)
         return (torch.stack([data[i:i + CONTEXT] for i in ix]), torch.stack([data[i + 1:i + 1 + CONTEXT] for i in ix]))
+
+    @torch.no_grad()
+    def estimate_loss():   # nanoGPT's estimate_loss, eval_iters batches of each split
+        model.eval()
+        out = [sum(float(model(*get(data, eval_generator))) for _ in range(args.eval_iters)) / args.eval_iters
+               for data in (train_data, val_data)]
+        model.train()
+        return out
 
     def lr_at(step, warmup=100, total=args.steps, peak=1e-3, floor=1e-4):   # nanoGPT's get_lr
         if step < warmup:
@@ -213,8 +131,18 @@ def peer_gpt_train():
         ratio = (step - warmup) / (total - warmup)
         return floor + 0.5 * (1 + math.cos(math.pi * ratio)) * (peak - floor)
 
+    evaluating = 0.0
+    estimate = float("nan")
     start = time.perf_counter()
-    for step in range(args.steps):
+    for step in range(args.steps + 1):
+        if step % args.eval_interval == 0 or step == args.steps:
+            begin = time.perf_counter()
+            train_loss, estimate = estimate_loss()
+            evaluating += time.perf_counter() - begin
+            progress(f"peer GPT step {step}: train loss {train_loss:.4f}, val loss {estimate:.4f} "
+                     f"({time.perf_counter() - start:.0f} s)")
+        if step == args.steps:
+            break
         for group in optimizer.param_groups:
             group["lr"] = lr_at(step)
         x, y = get(train_data)
@@ -228,10 +156,10 @@ def peer_gpt_train():
     with torch.no_grad():
         x, y = validation_windows(val)
         total = sum(float(model(x[i:i + 64], y[i:i + 64])) * len(x[i:i + 64]) for i in range(0, len(x), 64))
-        estimate = sum(float(model(*get(val_data))) for _ in range(20)) / 20
     torch.save(model.state_dict(), os.path.join(args.out, "peer-gpt.pt"))
-    return {"seconds": seconds, "tokens_per_s": args.steps * 12 * CONTEXT / seconds, "val_loss": total / len(x),
-            "val_loss_estimate": estimate, "last_loss": float(loss), "parameters": sum(p.numel() for p in params)}
+    return {"seconds": seconds, "train_seconds": seconds - evaluating,
+            "tokens_per_s": args.steps * 12 * CONTEXT / (seconds - evaluating), "val_loss": total / len(x),
+            "val_loss_estimate": estimate, "last_loss": loss.item(), "parameters": sum(p.numel() for p in model.parameters())}
 
 
 def peer_lstm_train():
@@ -259,7 +187,9 @@ def peer_lstm_train():
     data = torch.tensor(train, dtype=torch.long)
     generator = torch.Generator().manual_seed(1337)
     start = time.perf_counter()
-    for step in range(args.steps):
+    for step in range(args.lstm_steps):
+        if step % 100 == 0:
+            progress(f"peer LSTM step {step} ({time.perf_counter() - start:.0f} s)")
         ix = torch.randint(len(data) - CONTEXT, (32,), generator=generator)
         x = torch.stack([data[i:i + CONTEXT] for i in ix])
         y = torch.stack([data[i + 1:i + 1 + CONTEXT] for i in ix])
@@ -272,22 +202,23 @@ def peer_lstm_train():
     with torch.no_grad():
         x, y = validation_windows(val)
         total = sum(float(model(x[i:i + 64], y[i:i + 64])) * len(x[i:i + 64]) for i in range(0, len(x), 64))
-    return {"seconds": seconds, "tokens_per_s": args.steps * 32 * CONTEXT / seconds, "val_loss": total / len(x),
-            "last_loss": float(loss), "parameters": sum(p.numel() for p in model.parameters())}
+    return {"seconds": seconds, "tokens_per_s": args.lstm_steps * 32 * CONTEXT / seconds, "val_loss": total / len(x),
+            "last_loss": loss.item(), "parameters": sum(p.numel() for p in model.parameters())}
 
 
 def peer_sample():
     import torch
-    torch.set_num_threads(args.threads)
+    torch.set_num_threads(args.sample_threads)
     torch.manual_seed(1337)
+    import nanogpt
     _, _, chars = shakespeare()
-    model = nanogpt(len(chars))
+    model = nanogpt.GPT(len(chars))
     trained = os.path.join(args.out, "peer-gpt.pt")
     if os.path.exists(trained):
         model.load_state_dict(torch.load(trained))
     model.eval()
     start_ids = torch.tensor([[chars.index("\n")]])
-    out = {}
+    out = {"trained": os.path.exists(trained)}
     for name, run in (("nocache", lambda: model.generate(start_ids, args.tokens)),
                       ("cached", lambda: model.generate_cached(start_ids, args.tokens))):
         run()   # warm-up
@@ -297,13 +228,14 @@ def peer_sample():
             sample = run()
             rates.append(args.tokens / (time.perf_counter() - begin))
         out[name] = summary(rates)
+        progress(f"peer sampling, {name}: {out[name]['median']:,.0f} tokens/s")
         ids = sample[0].tolist() if hasattr(sample, "tolist") else sample
         out[name]["sample"] = "".join(chars[i] for i in ids)[:200]
     return out
 
 
 if args.peer:
-    set_threads(args.threads)
+    set_threads(args.sample_threads if args.peer == "sample" else args.threads)
     result = {"gpt-train": peer_gpt_train, "lstm-train": peer_lstm_train, "sample": peer_sample}[args.peer]()
     print(json.dumps(result))
     sys.exit(0)
@@ -311,23 +243,37 @@ if args.peer:
 
 # ---- driver ----------------------------------------------------------------------------------------
 
+def run(label, command):
+    """One side of one task in its own process (progress passes through to stderr): its JSON line,
+    or None when it failed or ran out of time."""
+    limit = min(args.timeout, args.budget - (time.perf_counter() - began))
+    if limit <= 0:
+        progress(f"{label}: skipped, the bench's --budget of {args.budget:.0f} s is spent")
+        return None
+    progress(f"{label} … (at most {limit:.0f} s)")
+    begin = time.perf_counter()
+    try:
+        done = subprocess.run(command, stdout=subprocess.PIPE, text=True, timeout=limit)
+    except subprocess.TimeoutExpired:
+        progress(f"{label}: stopped after {limit:.0f} s (--timeout / --budget)")
+        return None
+    if done.returncode != 0:
+        progress(f"{label}: failed (exit {done.returncode})")
+        return None
+    progress(f"{label}: done in {time.perf_counter() - begin:.0f} s")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def run_peer(task):
-    command = [sys.executable, "-P", os.path.abspath(__file__), "--peer", task, "--threads", str(args.threads),
-               "--data", args.data, "--out", args.out, "--steps", str(args.steps), "--tokens", str(args.tokens)]
-    done = subprocess.run(command, capture_output=True, text=True)
-    if done.returncode != 0:
-        sys.stderr.write(done.stderr)
-        raise SystemExit(f"bench generate: the peer for {task} failed")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run(f"PyTorch {task}", [sys.executable, "-P", os.path.abspath(__file__), "--peer", task,
+                                   "--threads", str(args.threads), "--sample-threads", str(args.sample_threads),
+                                   "--data", args.data, "--out", args.out, "--steps", str(args.steps),
+                                   "--lstm-steps", str(args.lstm_steps), "--eval-interval", str(args.eval_interval),
+                                   "--eval-iters", str(args.eval_iters), "--tokens", str(args.tokens)])
 
 
-def run_ours(task, *extra):
-    command = [args.binary, "generate", task, "--threads", str(args.threads), *extra]
-    done = subprocess.run(command, capture_output=True, text=True)
-    if done.returncode != 0:
-        sys.stderr.write(done.stderr)
-        raise SystemExit(f"bench generate: nlp-bench generate {task} failed")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+def run_ours(task, threads, *extra):
+    return run(f"ours {task}", [args.binary, "generate", task, "--threads", str(threads), *extra])
 
 
 def load():
@@ -337,61 +283,97 @@ def load():
         return float("nan")
 
 
+def field(result, *keys):
+    for key in keys:
+        if result is None or key not in result:
+            return None
+        result = result[key]
+    return result
+
+
+if not os.path.exists(args.binary):
+    sys.exit(f"bench generate: {args.binary} not found (run `make build` first)")
 os.makedirs(args.out, exist_ok=True)
 text_file = os.path.join(args.data, "tinyshakespeare", "input.txt")
 gpt_folder, lstm_folder = os.path.join(args.out, "gpt-shakespeare"), os.path.join(args.out, "lstm-shakespeare")
 tasks = args.only.split(",")
 rows, notes = [], []
+began = time.perf_counter()
 
 
 def row(name, unit, ours, peer, before, higher_is_better=True):
+    """A table row; `ours vs peer` is a speed-up (or, for a loss, peer / ours): > 1 favours ours."""
     o, p = (x["median"] if isinstance(x, dict) else x for x in (ours, peer))
-    ratio = o / p if higher_is_better else p / o
+    ratio = None if o is None or p is None else (o / p if higher_is_better else p / o)
     rows.append((name, unit, ours, peer, ratio, before))
 
 
+def verdict(ok):
+    return "n/a" if ok is None else ("met" if ok else "NOT met")
+
+
 if "gpt-train" in tasks:
+    # The sample task must not pick up an earlier run's models when a side fails or times out.
+    for stale in (os.path.join(args.out, "peer-gpt.pt"), os.path.join(gpt_folder, "config.json")):
+        if os.path.exists(stale):
+            os.remove(stale)
     before = load()
+    cadence = ("--eval-interval", str(args.eval_interval), "--eval-iters", str(args.eval_iters))
     peer = run_peer("gpt-train")
-    ours = run_ours("train-gpt", "--data", text_file, "--steps", str(args.steps), "--out", gpt_folder)
-    row("GPT nanoGPT-CPU, 2,000 steps: wall time (lower is better)", "s", ours["seconds"], peer["seconds"], before, False)
-    row("  same: training tokens/s", "tokens/s", ours["tokens_per_s"], peer["tokens_per_s"], before)
-    row("  same: val loss, all 1,742 windows (lower is better)", "nats", ours["val_loss"], peer["val_loss"], before, False)
-    notes.append(f"GPT: ours / peer wall time = {ours['seconds'] / peer['seconds']:.2f} (target <= 0.67); "
-                 f"val loss ours {ours['val_loss']:.4f}, peer {peer['val_loss']:.4f} (target <= 1.88); "
-                 f"nanoGPT-style 20-batch estimate ours {ours['val_loss_estimate']:.4f}, peer {peer['val_loss_estimate']:.4f}")
+    ours = run_ours("train-gpt", args.threads, "--data", text_file, "--steps", str(args.steps), "--out", gpt_folder, *cadence)
+    steps = f"{args.steps:,} steps"
+    row(f"GPT nanoGPT-CPU, {steps} + nanoGPT's evals: wall time", "s", field(ours, "seconds"), field(peer, "seconds"), before, False)
+    row("  same: the steps alone", "s", field(ours, "train_seconds"), field(peer, "train_seconds"), before, False)
+    row("  same: training tokens/s (steps alone)", "tokens/s", field(ours, "tokens_per_s"), field(peer, "tokens_per_s"), before)
+    row("  same: val loss, all 1,742 windows", "nats", field(ours, "val_loss"), field(peer, "val_loss"), before, False)
+    row("  same: val loss, nanoGPT's 20-batch estimate", "nats", field(ours, "val_loss_estimate"),
+        field(peer, "val_loss_estimate"), before, False)
+    if ours and peer:
+        time_ratio = ours["seconds"] / peer["seconds"]
+        notes.append(f"GPT: ours / PyTorch wall time = {time_ratio:.2f} (bar <= 0.67: {verdict(time_ratio <= 0.67)}); "
+                     f"val loss ours {ours['val_loss']:.4f} (bar <= 1.88: {verdict(ours['val_loss'] <= 1.88)}), "
+                     f"PyTorch {peer['val_loss']:.4f}")
 if "lstm-train" in tasks:
     before = load()
     peer = run_peer("lstm-train")
-    ours = run_ours("train-lstm", "--data", text_file, "--steps", str(args.steps), "--out", lstm_folder)
-    row("LSTM 2x256, 2,000 steps: wall time (lower is better)", "s", ours["seconds"], peer["seconds"], before, False)
-    row("  same: val loss, all 1,742 windows (lower is better)", "nats", ours["val_loss"], peer["val_loss"], before, False)
+    ours = run_ours("train-lstm", args.threads, "--data", text_file, "--steps", str(args.lstm_steps), "--out", lstm_folder)
+    row(f"LSTM 2x256, {args.lstm_steps:,} steps: wall time", "s", field(ours, "seconds"), field(peer, "seconds"), before, False)
+    row("  same: val loss, all 1,742 windows", "nats", field(ours, "val_loss"), field(peer, "val_loss"), before, False)
 if "sample" in tasks:
     before = load()
     peer = run_peer("sample")
-    model = gpt_folder if os.path.exists(os.path.join(gpt_folder, "config.json")) else "untrained"
-    ours = run_ours("sample", "--model", model, "--tokens", str(args.tokens))
-    row(f"sample {args.tokens} tokens vs nanoGPT generate() (no cache)", "tokens/s", ours, peer["nocache"], before)
-    row(f"sample {args.tokens} tokens vs PyTorch with a KV cache", "tokens/s", ours, peer["cached"], before)
-    notes.append(f"sampling: ours / no-cache = {ours['median'] / peer['nocache']['median']:.1f}x (target >= 20), "
-                 f"ours / KV cache = {ours['median'] / peer['cached']['median']:.2f}x (target >= 1.5)")
-    notes.append(f"our sample: {ours.get('sample', '')[:160]!r}")
-    notes.append(f"peer sample (no cache): {peer['nocache']['sample'][:160]!r}")
+    trained = os.path.exists(os.path.join(gpt_folder, "config.json"))
+    ours = run_ours("sample", args.sample_threads, "--model", gpt_folder if trained else "untrained", "--tokens", str(args.tokens),
+                    "--data", text_file)
+    name = f"sample {args.tokens} tokens, {args.sample_threads} thread{'s' if args.sample_threads > 1 else ''}"
+    row(f"{name}: ours (KV cache) vs nanoGPT generate() (no cache)", "tokens/s", ours, field(peer, "nocache"), before)
+    row(f"{name}: ours (KV cache) vs PyTorch with a KV cache", "tokens/s", ours, field(peer, "cached"), before)
+    if ours and peer:
+        nocache, cached = ours["median"] / peer["nocache"]["median"], ours["median"] / peer["cached"]["median"]
+        notes.append(f"sampling: ours / no cache = {nocache:.1f}x (bar >= 20: {verdict(nocache >= 20)}), "
+                     f"ours / KV cache = {cached:.2f}x (bar >= 1.5: {verdict(cached >= 1.5)}); models: "
+                     f"ours {'trained' if trained else 'random'}, PyTorch's {'trained' if peer['trained'] else 'random'} "
+                     f"(equal shapes; the speed does not depend on the weights)")
+        notes.append(f"our sample: {ours.get('sample', '')[:160]!r}")
+        notes.append(f"PyTorch sample (no cache): {peer['nocache']['sample'][:160]!r}")
 
 
 def cell(r):
+    if r is None:
+        return "— (failed or timed out)"
     if isinstance(r, dict):
         return f"{r['median']:,.0f} [{r['min']:,.0f}-{r['max']:,.0f}]"
     return f"{r:,.4f}" if r < 10 else f"{r:,.1f}"
 
 
 import torch  # noqa: E402  (only for the version in the title)
-print(f"## generate ({args.threads} threads; ours = release build, peer = PyTorch {torch.__version__})")
+print(f"## generate (training {args.threads} threads, sampling {args.sample_threads}; ours = release build, "
+      f"peer = PyTorch {torch.__version__}; whole bench {time.perf_counter() - began:.0f} s)")
 print()
-print("| what | unit | ours | peer | ours vs peer | load (1-min avg) |")
+print("| what | unit | ours | PyTorch | ours vs PyTorch (> 1 favours ours) | load (1-min avg) |")
 print("|---|---|---|---|---|---|")
 for name, unit, ours, peer, ratio, before in rows:
-    print(f"| {name} | {unit} | {cell(ours)} | {cell(peer)} | {ratio:.2f}x | {before:.1f} |")
+    print(f"| {name} | {unit} | {cell(ours)} | {cell(peer)} | {'—' if ratio is None else f'{ratio:.2f}x'} | {before:.1f} |")
 print()
 for note in notes:
     print("- " + note)

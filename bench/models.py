@@ -17,7 +17,6 @@ Each side reports the median [min-max] over timed windows after warm-up; the rat
 """
 import argparse
 import json
-import math
 import os
 import subprocess
 import sys
@@ -36,6 +35,7 @@ parser.add_argument("--only", default="embed,gpt-step,lstm-step")
 parser.add_argument("--peer", help=argparse.SUPPRESS)        # internal: run one peer measurement
 parser.add_argument("--work", help=argparse.SUPPRESS)
 args = parser.parse_args()
+sys.path.insert(0, os.path.join(here, "peers"))   # the shared PyTorch peers (-P leaves bench/ off the path)
 
 
 def set_threads(n):
@@ -116,66 +116,12 @@ def batches(data, batch, length, generator):
 
 def peer_gpt():
     import torch
-    from torch import nn
-    import torch.nn.functional as F
     torch.set_num_threads(args.threads)
     torch.manual_seed(1337)
-
-    # nanoGPT model.py (Karpathy), bias=False, dropout 0.
-    class LayerNorm(nn.Module):
-        def __init__(self, n):
-            super().__init__()
-            self.weight = nn.Parameter(torch.ones(n))
-
-        def forward(self, x):
-            return F.layer_norm(x, self.weight.shape, self.weight, None, 1e-5)
-
-    class CausalSelfAttention(nn.Module):
-        def __init__(self, c, heads):
-            super().__init__()
-            self.c_attn = nn.Linear(c, 3 * c, bias=False)
-            self.c_proj = nn.Linear(c, c, bias=False)
-            self.heads = heads
-
-        def forward(self, x):
-            b, t, c = x.size()
-            q, k, v = self.c_attn(x).split(c, dim=2)
-            q, k, v = (z.view(b, t, self.heads, c // self.heads).transpose(1, 2) for z in (q, k, v))
-            y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
-            return self.c_proj(y.transpose(1, 2).contiguous().view(b, t, c))
-
-    class Block(nn.Module):
-        def __init__(self, c, heads):
-            super().__init__()
-            self.ln_1, self.attn, self.ln_2 = LayerNorm(c), CausalSelfAttention(c, heads), LayerNorm(c)
-            self.c_fc, self.c_proj = nn.Linear(c, 4 * c, bias=False), nn.Linear(4 * c, c, bias=False)
-
-        def forward(self, x):
-            x = x + self.attn(self.ln_1(x))
-            return x + self.c_proj(F.gelu(self.c_fc(self.ln_2(x))))
-
-    class GPT(nn.Module):
-        def __init__(self, vocab, context=64, c=128, layers=4, heads=4):
-            super().__init__()
-            self.wte, self.wpe = nn.Embedding(vocab, c), nn.Embedding(context, c)
-            self.h = nn.ModuleList([Block(c, heads) for _ in range(layers)])
-            self.ln_f = LayerNorm(c)
-            self.lm_head = nn.Linear(c, vocab, bias=False)
-            self.wte.weight = self.lm_head.weight
-
-        def forward(self, idx, targets):
-            x = self.wte(idx) + self.wpe(torch.arange(idx.size(1)))
-            for block in self.h:
-                x = block(x)
-            logits = self.lm_head(self.ln_f(x))
-            return F.cross_entropy(logits.view(-1, logits.size(-1)), targets.view(-1))
-
+    import nanogpt   # bench/peers/nanogpt.py: nanoGPT's model.py, bias=False, dropout 0
     data, vocab = shakespeare()
-    model = GPT(vocab)
-    params = [p for p in model.parameters() if p.requires_grad]
-    groups = [{"params": [p for p in params if p.dim() >= 2], "weight_decay": 0.1},
-              {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0}]
-    optimizer = torch.optim.AdamW(groups, lr=1e-3, betas=(0.9, 0.99))
+    model = nanogpt.GPT(vocab)
+    optimizer = model.optimizer(lr=1e-3, betas=(0.9, 0.99), weight_decay=0.1)
     get = batches(data, 12, 64, torch.Generator().manual_seed(1337))
 
     def step():

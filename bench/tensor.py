@@ -28,6 +28,9 @@ for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
 import torch  # noqa: E402  (after the thread variables)
 import torch.nn.functional as F  # noqa: E402
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "peers"))   # -P leaves bench/ off the path
+import nanogpt  # noqa: E402  (bench/peers/nanogpt.py, the GPT peer shared with the models and generate benches)
+
 torch.set_num_threads(args.threads)
 torch.manual_seed(0)
 
@@ -99,41 +102,11 @@ def peer():
 
 
 def gpt_step():
-    """nanoGPT's model (CPU config: 4 layers, 4 heads, 128 wide, context 64, batch 12, vocab 65,
-    tied embeddings, no dropout), one AdamW training step."""
-    import math
-    import torch.nn as nn
-    B, T, C, H, L, V = 12, 64, 128, 4, 4, 65
-
-    class Block(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.ln_1, self.ln_2 = nn.LayerNorm(C), nn.LayerNorm(C)
-            self.c_attn, self.c_proj = nn.Linear(C, 3 * C), nn.Linear(C, C)
-            self.fc, self.fc_proj = nn.Linear(C, 4 * C), nn.Linear(4 * C, C)
-
-        def forward(self, x):
-            q, k, v = self.c_attn(self.ln_1(x)).split(C, dim=2)
-            q, k, v = (t.view(B, T, H, C // H).transpose(1, 2) for t in (q, k, v))
-            y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
-            x = x + self.c_proj(y.transpose(1, 2).contiguous().view(B, T, C))
-            return x + self.fc_proj(F.gelu(self.fc(self.ln_2(x))))
-
-    class GPT(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.wte, self.wpe = nn.Embedding(V, C), nn.Embedding(T, C)
-            self.blocks = nn.ModuleList(Block() for _ in range(L))
-            self.ln_f = nn.LayerNorm(C)
-
-        def forward(self, idx, targets):
-            x = self.wte(idx) + self.wpe(torch.arange(T))
-            for block in self.blocks:
-                x = block(x)
-            logits = self.ln_f(x) @ self.wte.weight.T
-            return F.cross_entropy(logits.view(-1, V), targets.view(-1))
-
-    model = GPT()
+    """nanoGPT's model (bench/peers/nanogpt.py) in its CPU configuration: 4 layers, 4 heads,
+    128 wide, context 64, batch 12, vocab 65, tied embeddings, no dropout, biases on; one AdamW
+    training step."""
+    B, T, V = 12, 64, 65
+    model = nanogpt.GPT(V, context=T, bias=True)
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.1)
     idx, targets = torch.randint(0, V, (B, T)), torch.randint(0, V, (B, T))
 

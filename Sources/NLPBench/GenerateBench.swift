@@ -2,8 +2,9 @@ import Foundation
 import NLPKit
 
 // `nlp-bench generate TASK`, driven by bench/generate.py (which runs the PyTorch peers):
-//   train-gpt  --data FILE --steps 2000 --out DIR    nanoGPT's CPU run on tiny Shakespeare
-//   train-lstm --data FILE --steps 2000 --out DIR    the char LSTM LM, 2 × 256
+//   train-gpt  --data FILE --steps 2000 --out DIR [--eval-interval 250 --eval-iters 20]
+//                                                    nanoGPT's CPU run on tiny Shakespeare
+//   train-lstm --data FILE --steps 500 --out DIR     the char LSTM LM, 2 × 256
 //   sample     --model DIR|untrained --tokens 500     streaming TextGenerator, batch 1, temperature 1
 // Each prints one JSON line.
 
@@ -105,21 +106,49 @@ func trainShakespeare(_ options: BenchOptions, recurrent: Bool) throws {
         }
         evaluate = { input, targets in noGrad { gpt.loss(input, targets: targets).scalar } }
     }
-    model.train()
-    var last: Float = 0
-    let elapsed = seconds {
-        for index in 0..<steps {
-            let (input, targets) = randomWindows(text.train, batch: batch, length: length, generator: generator)
-            last = step(input, targets, index)
+    // nanoGPT's eval cadence (GPT only, as the peer): every `interval` steps and after the last,
+    // the mean loss of `iterations` random batches of each split; timed with the steps, as nanoGPT's run is.
+    let interval = recurrent ? 0 : options.int("eval-interval") ?? 0, iterations = options.int("eval-iters") ?? 20
+    let evalGenerator = RandomGenerator(seed: 7)   // evaluations do not shift the training batches
+    func estimate(_ data: [Int32]) -> Double {
+        model.eval()
+        defer { model.train() }
+        var total = 0.0
+        for _ in 0..<iterations {
+            let (input, targets) = randomWindows(data, batch: batch, length: length, generator: evalGenerator)
+            total += Double(evaluate(input, targets))
         }
+        return total / Double(iterations)
     }
+    let name = recurrent ? "LSTM" : "GPT"
+    model.train()
+    var last: Float = 0, evaluating = 0.0, valEstimate = Double.nan
+    let start = DispatchTime.now().uptimeNanoseconds
+    func elapsedSince(_ t: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9 }
+    for index in 0...steps {
+        if interval > 0, index % interval == 0 || index == steps {
+            let begin = DispatchTime.now().uptimeNanoseconds
+            let trainEstimate = estimate(text.train)
+            valEstimate = estimate(text.validation)
+            evaluating += elapsedSince(begin)
+            progress("ours \(name) step \(index): train loss \(format(trainEstimate)), val loss \(format(valEstimate)) (\(Int(elapsedSince(start))) s)")
+        } else if interval == 0, index % 100 == 0 {
+            progress("ours \(name) step \(index) (\(Int(elapsedSince(start))) s)")
+        }
+        if index == steps { break }
+        let (input, targets) = randomWindows(text.train, batch: batch, length: length, generator: generator)
+        last = step(input, targets, index)
+    }
+    let elapsed = elapsedSince(start), training = elapsed - evaluating
     model.eval()
     let validation = windowLoss(text.validation, length: length, evaluate)
-    let estimateGenerator = RandomGenerator(seed: 7)
-    var estimate = 0.0
-    for _ in 0..<20 {
-        let (input, targets) = randomWindows(text.validation, batch: batch, length: length, generator: estimateGenerator)
-        estimate += Double(evaluate(input, targets)) / 20
+    if interval == 0 {   // no cadence: nanoGPT's estimate once, after training
+        let estimateGenerator = RandomGenerator(seed: 7)
+        valEstimate = 0
+        for _ in 0..<20 {
+            let (input, targets) = randomWindows(text.validation, batch: batch, length: length, generator: estimateGenerator)
+            valEstimate += Double(evaluate(input, targets)) / 20
+        }
     }
     if let out = options.string("out") {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
@@ -129,8 +158,8 @@ func trainShakespeare(_ options: BenchOptions, recurrent: Bool) throws {
         try? FileManager.default.removeItem(atPath: tokenizerFile)
     }
     print("{\"task\": \"\(recurrent ? "train-lstm" : "train-gpt")\", \"threads\": \(Parallelism.threads), \"steps\": \(steps), "
-          + "\"seconds\": \(elapsed), \"tokens_per_s\": \(Double(steps * batch * length) / elapsed), \"val_loss\": \(validation), "
-          + "\"val_loss_estimate\": \(estimate), \"last_loss\": \(last), \"parameters\": \(model.parameterCount)}")
+          + "\"seconds\": \(elapsed), \"train_seconds\": \(training), \"tokens_per_s\": \(Double(steps * batch * length) / training), "
+          + "\"val_loss\": \(validation), \"val_loss_estimate\": \(valEstimate), \"last_loss\": \(last), \"parameters\": \(model.parameterCount)}")
 }
 
 /// 500 tokens after "\n" through the streaming generator (sampling, decoding and detokenization
@@ -169,6 +198,13 @@ func benchSampling(_ options: BenchOptions) throws {
     print("{\"task\": \"sample\", \"threads\": \(Parallelism.threads), \"tokens\": \(tokens), \"unit\": \"tokens/s\", "
           + "\(summary(rates)), \"sample\": \(jsonLiteral(String(sample.prefix(200))))}")
 }
+
+/// One progress line on stderr (the bench driver passes it through).
+func progress(_ line: String) {
+    FileHandle.standardError.write(Data("bench generate: \(line)\n".utf8))
+}
+
+func format(_ value: Double) -> String { String(format: "%.4f", value) }
 
 /// A JSON string literal.
 func jsonLiteral(_ s: String) -> String {
