@@ -30,6 +30,8 @@ public final class BPE: BuiltInModel, @unchecked Sendable {
     /// by `a << 8 | b` as (rank or Int32.max, result) — the first merges of a word without hashing,
     /// from a table whose used part stays in cache (3-byte UTF-8 text starts as all byte pairs).
     private let bytePairs: UnsafeMutablePointer<Int32>?
+    /// With `bytePairs`: the byte pairs a merge can join, where words are not cut.
+    private let joinable: JoinableBytePairs?
     /// Words up to this many bytes are cached.
     static let cacheableLength = 256
 
@@ -97,8 +99,10 @@ public final class BPE: BuiltInModel, @unchecked Sendable {
                 }
             }
             bytePairs = pairs
+            joinable = JoinableBytePairs(merges: merges)
         } else {
             bytePairs = nil
+            joinable = nil
         }
     }
 
@@ -106,6 +110,7 @@ public final class BPE: BuiltInModel, @unchecked Sendable {
         byteLevelIDs.deallocate()
         fallbackIDs.deallocate()
         bytePairs?.deallocate()
+        joinable?.deallocate()
     }
 
     convenience init(json: JSONField) throws {
@@ -173,20 +178,60 @@ public final class BPE: BuiltInModel, @unchecked Sendable {
                 tokens.append(ModelToken(id: id, start: 0, end: Int32(word.count)))
                 return
             }
-            guard dropout == nil && word.count <= BPE.cacheableLength else {
+            guard dropout == nil else {
                 merge(word, byteLevel: byteLevel, scratch: scratch, into: tokens)
                 return
             }
-            if tokens.cacheModelID != ObjectIdentifier(self) {
-                tokens.useCache(Workspace.current.cache(for: self), of: self)
+            guard byteLevel, let joinable else {
+                tokenizeCached(word, byteLevel: byteLevel, scratch, into: tokens)
+                return
             }
-            tokens.cacheRef!._withUnsafeGuaranteedRef { cache in
-                let hash = BPECache.hash(word, byteLevel)
-                if cache.lookup(word, hash: hash, into: tokens) { return }
-                let first = tokens.count
-                merge(word, byteLevel: byteLevel, scratch: scratch, into: tokens)
-                cache.store(word, hash: hash, tokens: UnsafeBufferPointer(start: tokens.base + first, count: tokens.count - first))
+            // Cut where no merge can join the two bytes: the pieces merge independently.
+            let p = word.baseAddress!
+            var start = 0
+            for k in 1..<word.count where !joinable.contains(p[k - 1], p[k]) {
+                tokenizePiece(of: p, start, k, scratch, into: tokens)
+                start = k
             }
+            tokenizePiece(of: p, start, word.count, scratch, into: tokens)
+        }
+    }
+
+    /// Bytes `start..<end` of a byte-level word, a piece that no merge crosses, with word offsets.
+    @inline(__always)
+    private func tokenizePiece(of word: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ scratch: BPEScratch,
+                               into tokens: TokenBuffer) {
+        if end - start == 1 {
+            tokens.append(ModelToken(id: byteLevelIDs[Int(word[start])], start: Int32(start), end: Int32(end)))
+            return
+        }
+        let first = tokens.count
+        tokenizeCached(UnsafeBufferPointer(start: word + start, count: end - start), byteLevel: true, scratch, into: tokens)
+        guard start > 0 else { return }
+        let shift = Int32(start)
+        for k in first..<tokens.count {
+            tokens.base[k].start += shift
+            tokens.base[k].end += shift
+        }
+    }
+
+    /// A word (or piece) through this thread's cache, merged on a miss.
+    @inline(__always)
+    private func tokenizeCached(_ word: UnsafeBufferPointer<UInt8>, byteLevel: Bool, _ scratch: BPEScratch,
+                                into tokens: TokenBuffer) {
+        guard word.count <= BPE.cacheableLength else {
+            merge(word, byteLevel: byteLevel, scratch: scratch, into: tokens)
+            return
+        }
+        if tokens.cacheModelID != ObjectIdentifier(self) {
+            tokens.useCache(Workspace.current.cache(for: self), of: self)
+        }
+        tokens.cacheRef!._withUnsafeGuaranteedRef { cache in
+            let hash = BPECache.hash(word, byteLevel)
+            if cache.lookup(word, hash: hash, into: tokens) { return }
+            let first = tokens.count
+            merge(word, byteLevel: byteLevel, scratch: scratch, into: tokens)
+            cache.store(word, hash: hash, tokens: UnsafeBufferPointer(start: tokens.base + first, count: tokens.count - first))
         }
     }
 
