@@ -30,6 +30,8 @@ public final class BPE: BuiltInModel, @unchecked Sendable {
     /// by `a << 8 | b` as (rank or Int32.max, result) — the first merges of a word without hashing,
     /// from a table whose used part stays in cache (3-byte UTF-8 text starts as all byte pairs).
     private let bytePairs: UnsafeMutablePointer<Int32>?
+    /// With `bytePairs`: the byte pairs a merge can join, where words are not cut.
+    private let joinable: JoinableBytePairs?
     /// Words up to this many bytes are cached.
     static let cacheableLength = 256
 
@@ -97,8 +99,10 @@ public final class BPE: BuiltInModel, @unchecked Sendable {
                 }
             }
             bytePairs = pairs
+            joinable = JoinableBytePairs(merges: merges)
         } else {
             bytePairs = nil
+            joinable = nil
         }
     }
 
@@ -106,6 +110,7 @@ public final class BPE: BuiltInModel, @unchecked Sendable {
         byteLevelIDs.deallocate()
         fallbackIDs.deallocate()
         bytePairs?.deallocate()
+        joinable?.deallocate()
     }
 
     convenience init(json: JSONField) throws {
@@ -173,20 +178,72 @@ public final class BPE: BuiltInModel, @unchecked Sendable {
                 tokens.append(ModelToken(id: id, start: 0, end: Int32(word.count)))
                 return
             }
-            guard dropout == nil && word.count <= BPE.cacheableLength else {
+            guard dropout == nil else {
                 merge(word, byteLevel: byteLevel, scratch: scratch, into: tokens)
                 return
             }
-            if tokens.cacheModelID != ObjectIdentifier(self) {
-                tokens.useCache(Workspace.current.cache(for: self), of: self)
+            guard byteLevel, let joinable, let bytePairs else {
+                tokenizeCached(word, byteLevel: byteLevel, scratch, into: tokens)
+                return
             }
-            tokens.cacheRef!._withUnsafeGuaranteedRef { cache in
-                let hash = BPECache.hash(word, byteLevel)
-                if cache.lookup(word, hash: hash, into: tokens) { return }
-                let first = tokens.count
-                merge(word, byteLevel: byteLevel, scratch: scratch, into: tokens)
-                cache.store(word, hash: hash, tokens: UnsafeBufferPointer(start: tokens.base + first, count: tokens.count - first))
+            // Cut where no merge can join the two bytes: the pieces merge independently.
+            let p = word.baseAddress!
+            var start = 0
+            for k in 1..<word.count where !joinable.contains(p[k - 1], p[k]) {
+                tokenizePiece(of: p, start, k, bytePairs, scratch, into: tokens)
+                start = k
             }
+            tokenizePiece(of: p, start, word.count, bytePairs, scratch, into: tokens)
+        }
+    }
+
+    /// Bytes `start..<end` of a byte-level word, a piece that no merge crosses, with word offsets.
+    @inline(__always)
+    private func tokenizePiece(of word: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ bytePairs: UnsafePointer<Int32>,
+                               _ scratch: BPEScratch, into tokens: TokenBuffer) {
+        // One or two bytes (most pieces of CJK text): at most one merge, read from the pair table.
+        if end - start <= 2 {
+            let a = Int(word[start])
+            if end - start == 2 {
+                let b = Int(word[start + 1]), pair = 2 * (a << 8 | b)
+                if bytePairs[pair] != Int32.max {
+                    tokens.append(ModelToken(id: bytePairs[pair + 1], start: Int32(start), end: Int32(end)))
+                } else {
+                    tokens.append(ModelToken(id: byteLevelIDs[a], start: Int32(start), end: Int32(start + 1)))
+                    tokens.append(ModelToken(id: byteLevelIDs[b], start: Int32(start + 1), end: Int32(end)))
+                }
+            } else {
+                tokens.append(ModelToken(id: byteLevelIDs[a], start: Int32(start), end: Int32(end)))
+            }
+            return
+        }
+        let first = tokens.count
+        tokenizeCached(UnsafeBufferPointer(start: word + start, count: end - start), byteLevel: true, scratch, into: tokens)
+        guard start > 0 else { return }
+        let shift = Int32(start)
+        for k in first..<tokens.count {
+            tokens.base[k].start += shift
+            tokens.base[k].end += shift
+        }
+    }
+
+    /// A word (or piece) through this thread's cache, merged on a miss.
+    @inline(__always)
+    private func tokenizeCached(_ word: UnsafeBufferPointer<UInt8>, byteLevel: Bool, _ scratch: BPEScratch,
+                                into tokens: TokenBuffer) {
+        guard word.count <= BPE.cacheableLength else {
+            merge(word, byteLevel: byteLevel, scratch: scratch, into: tokens)
+            return
+        }
+        if tokens.cacheModelID != ObjectIdentifier(self) {
+            tokens.useCache(Workspace.current.cache(for: self), of: self)
+        }
+        tokens.cacheRef!._withUnsafeGuaranteedRef { cache in
+            let hash = BPECache.hash(word, byteLevel)
+            if cache.lookup(word, hash: hash, into: tokens) { return }
+            let first = tokens.count
+            merge(word, byteLevel: byteLevel, scratch: scratch, into: tokens)
+            cache.store(word, hash: hash, tokens: UnsafeBufferPointer(start: tokens.base + first, count: tokens.count - first))
         }
     }
 
@@ -516,105 +573,3 @@ struct BPEHeap {
         return (top, topResult)
     }
 }
-
-/// One thread's cache of BPE results for one model: word bytes → tokens, in raw memory (looked up
-/// per word, so no reference counting on the way). Cleared when full.
-final class BPECache {
-    weak var owner: BPE?
-    static let capacity = 50_000
-    private static let slotCount = 1 << 17
-    private struct Slot { var hash: UInt64; var entry: Int32 }
-    private let slots: UnsafeMutablePointer<Slot>
-    private let keys = GrowableBuffer<UInt8>(capacity: 1 << 16)
-    private let keyStarts = GrowableBuffer<Int32>(capacity: 1 << 12)
-    private let tokenStarts = GrowableBuffer<Int32>(capacity: 1 << 12)
-    private let ids = GrowableBuffer<Int32>(capacity: 1 << 14)
-    private let ends = GrowableBuffer<Int32>(capacity: 1 << 14)
-    private var entries = 0
-
-    init(owner: BPE) {
-        self.owner = owner
-        slots = .allocate(capacity: BPECache.slotCount)
-        clear()
-    }
-
-    deinit { slots.deallocate() }
-
-    private func clear() {
-        slots.initialize(repeating: Slot(hash: 0, entry: -1), count: BPECache.slotCount)
-        keys.count = 0
-        keyStarts.count = 0
-        keyStarts.reserve(1); keyStarts.base[0] = 0; keyStarts.count = 1
-        tokenStarts.count = 0
-        tokenStarts.reserve(1); tokenStarts.base[0] = 0; tokenStarts.count = 1
-        ids.count = 0
-        ends.count = 0
-        entries = 0
-    }
-
-    @inline(__always)
-    static func hash(_ word: UnsafeBufferPointer<UInt8>, _ byteLevel: Bool) -> UInt64 {
-        ByteStringTable.word(word.baseAddress!, word.count).hash ^ (byteLevel ? 0x5555_5555_5555_5555 : 0)
-    }
-
-    /// Appends the cached tokens of `word` (whose `hash(_:_:)` is `h`), or returns false.
-    func lookup(_ word: UnsafeBufferPointer<UInt8>, hash h: UInt64, into tokens: TokenBuffer) -> Bool {
-        let mask = BPECache.slotCount - 1
-        var s = Int(truncatingIfNeeded: h) & mask
-        let keyBase = keys.base, starts = keyStarts.base
-        while true {
-            let slot = slots[s]
-            if slot.entry < 0 { return false }
-            if slot.hash == h {
-                let e = Int(slot.entry)
-                let a = Int(starts[e]), b = Int(starts[e + 1])
-                if b - a == word.count && memcmp(keyBase + a, word.baseAddress!, word.count) == 0 {
-                    let t0 = Int(tokenStarts.base[e]), t1 = Int(tokenStarts.base[e + 1])
-                    let idBase = ids.base, endBase = ends.base
-                    var start: Int32 = 0
-                    for k in t0..<t1 {
-                        tokens.append(ModelToken(id: idBase[k], start: start, end: endBase[k]))
-                        start = endBase[k]
-                    }
-                    return true
-                }
-            }
-            s = (s + 1) & mask
-        }
-    }
-
-    func store(_ word: UnsafeBufferPointer<UInt8>, hash h: UInt64, tokens: UnsafeBufferPointer<ModelToken>) {
-        // Only results whose offsets are contiguous can be replayed from ends alone.
-        var expected: Int32 = 0
-        for t in tokens { if t.start != expected { return }; expected = t.end }
-        if entries >= BPECache.capacity { clear() }
-        let mask = BPECache.slotCount - 1
-        var s = Int(truncatingIfNeeded: h) & mask
-        while slots[s].entry >= 0 { s = (s + 1) & mask }
-        keys.reserve(word.count)
-        (keys.base + keys.count).update(from: word.baseAddress!, count: word.count)
-        keys.count += word.count
-        keyStarts.reserve(1)
-        keyStarts.base[keyStarts.count] = Int32(keys.count)
-        keyStarts.count += 1
-        ids.reserve(tokens.count)
-        ends.reserve(tokens.count)
-        for t in tokens {
-            ids.base[ids.count] = t.id
-            ends.base[ends.count] = t.end
-            ids.count += 1
-            ends.count += 1
-        }
-        tokenStarts.reserve(1)
-        tokenStarts.base[tokenStarts.count] = Int32(ids.count)
-        tokenStarts.count += 1
-        slots[s] = Slot(hash: h, entry: Int32(entries))
-        entries += 1
-    }
-}
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
