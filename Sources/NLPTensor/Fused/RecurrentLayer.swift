@@ -210,24 +210,33 @@ struct RecurrentLayer<Cell: RecurrentCellKernel> {
         let outputs = Tensor(uninitializedShape: [n, lanes])
         let hh: Tensor? = Cell.recurrentIntoGates ? nil : Tensor(uninitializedShape: [gh, w])
         // Each part's gate rows of W_hh, packed once for the steps' products.
-        let packedHH = (0..<parts).map { p in
+        let packedHH = !PackedWeight.isFaster ? [] : (0..<parts).map { p in
             PackedWeight(whh.data + split.firstRow(p) * n, rows: Cell.gates * split.units[p].count, depth: n,
                          rowStride: n, depthStride: 1)
         }
         let scratch = (0..<parts).map { _ in Tensor(uninitializedShape: [PackedWeight.depthBlock * w]) }
         let taken = stepsTaken
         for j in 0..<n { (hPrev.data + j * lanes).update(from: h.data + j * w, count: w) }
+        // Without the packed kernel the steps' products are single-threaded sgemm calls.
+        if packedHH.isEmpty && parts > 1 { openblas_set_num_threads(1) }
         for s in 0..<taken {
             let column = s * w
             Self.forEachPart(parts) { p in
                 let units = split.units[p], u0 = units.lowerBound, rows = split.firstRow(p)
                 // This part's gate rows of W_hh · h_prev (the whole previous state, from hPrev).
-                if let hh {
+                let m = Cell.gates * units.count
+                switch (hh, packedHH.isEmpty) {
+                case (let hh?, false):
                     packedHH[p].multiply(hPrev.data + column, ldb: lanes, lanes: w, into: hh.data + rows * w, ldc: w,
-                                       accumulate: false, scratch: scratch[p].data)
-                } else {
+                                         accumulate: false, scratch: scratch[p].data)
+                case (nil, false):
                     packedHH[p].multiply(hPrev.data + column, ldb: lanes, lanes: w, into: gates.data + rows * lanes + column,
-                                       ldc: lanes, accumulate: true, scratch: scratch[p].data)
+                                         ldc: lanes, accumulate: true, scratch: scratch[p].data)
+                case (let hh?, true):
+                    sgemm(false, false, m, w, n, 1, whh.data + rows * n, n, hPrev.data + column, lanes, 0, hh.data + rows * w, w)
+                case (nil, true):
+                    sgemm(false, false, m, w, n, 1, whh.data + rows * n, n, hPrev.data + column, lanes, 1,
+                          gates.data + rows * lanes + column, lanes)
                 }
                 Cell.forward(hidden: units.count, lanes: w, gates: gates.data + rows * lanes + column, ld: lanes,
                              hh: hh.map { UnsafePointer($0.data + rows * w) },
@@ -240,6 +249,7 @@ struct RecurrentLayer<Cell: RecurrentCellKernel> {
                 }
             }
         }
+        if packedHH.isEmpty && parts > 1 { openblas_set_num_threads(Int32(Parallelism.threads)) }
 
         // Outputs [B, T, H] (zero at padding), then final h [B, H] and c [B, H], in one buffer.
         let finalOffset = b * t * n, cellOffset = finalOffset + b * n
@@ -284,10 +294,11 @@ struct RecurrentLayer<Cell: RecurrentCellKernel> {
         let total = Tensor(uninitializedShape: [n, w]), direct = Tensor(uninitializedShape: [n, w])
         let recurrent = Tensor(uninitializedShape: [n, w])
         // W_hhᵀ's rows for each part's units (d(h_prev) = W_hhᵀ · dhh), packed once.
-        let packed = split.units.map { units in
+        let packed = !PackedWeight.isFaster ? [] : split.units.map { units in
             PackedWeight(whh.data + units.lowerBound, rows: units.count, depth: gh, rowStride: 1, depthStride: n)
         }
         let scratch = (0..<parts).map { _ in Tensor(uninitializedShape: [PackedWeight.depthBlock * w]) }
+        if packed.isEmpty && parts > 1 { openblas_set_num_threads(1) }
         // One parallel region a step: finish d(h) of step s + 1 (it needs every part's gate
         // gradients of that step), then this part's cells of step s.
         for s in stride(from: taken - 1, through: -1, by: -1) {
@@ -296,8 +307,13 @@ struct RecurrentLayer<Cell: RecurrentCellKernel> {
                 if s + 1 < taken {
                     // d(h_prev) rows of this part = W_hhᵀ · dhh + direct; lanes past their end keep theirs.
                     let later = (s + 1) * w, a = active.data + later
-                    packed[p].multiply(dhh.data + later, ldb: lanes, lanes: w, into: recurrent.data + u0 * w, ldc: w,
-                                       accumulate: false, scratch: scratch[p].data)
+                    if packed.isEmpty {
+                        sgemm(true, false, units.count, w, gh, 1, whh.data + u0, n, dhh.data + later, lanes, 0,
+                              recurrent.data + u0 * w, w)
+                    } else {
+                        packed[p].multiply(dhh.data + later, ldb: lanes, lanes: w, into: recurrent.data + u0 * w, ldc: w,
+                                           accumulate: false, scratch: scratch[p].data)
+                    }
                     for j in units {
                         let d = dh.data + j * w, r = recurrent.data + j * w, e = direct.data + j * w
                         forEachLaneChunk(w) { row in
@@ -322,6 +338,7 @@ struct RecurrentLayer<Cell: RecurrentCellKernel> {
                               direct: direct.data + u0 * w, active: active.data + column)
             }
         }
+        if packed.isEmpty && parts > 1 { openblas_set_num_threads(Int32(Parallelism.threads)) }
         // d(h0): the last region left dh = d(state before step 0).
         if x.requiresGrad {
             // d(xs) [T·lanes, I] = dGatesᵀ · W_ih, then back to positions.
