@@ -3,8 +3,9 @@ import Dispatch
 
 // One recurrent layer in one direction over a padded batch, as a single op with a hand-written
 // backward through time. The input projection of the whole sequence is one sgemm; each step is
-// one [B, H]·[H, G·H] sgemm plus the fused cell; the backward is one sgemm a step for d(h_prev),
-// then one sgemm each for d(x), d(W_ih) and d(W_hh) over the whole sequence.
+// one W_hh · h product (the weight packed once per call, RecurrentProduct.swift) plus the fused
+// cell; the backward is one W_hhᵀ product a step for d(h_prev), then one sgemm each for d(x),
+// d(W_ih) and d(W_hh) over the whole sequence.
 //
 // Padded batches: row b has `lengths[b]` real positions. Its state stops at its last position
 // (the final state is the state there, as with PyTorch's packed sequences), its outputs at padded
@@ -174,8 +175,7 @@ struct RecurrentLayer<Cell: RecurrentCellKernel> {
         return Partition(hidden: hidden, gates: Cell.gates, parts: parts)
     }
 
-    /// Runs `body(part)` for every part, in parallel when there are several (BLAS single-threaded
-    /// meanwhile: the parallelism is the parts').
+    /// Runs `body(part)` for every part, in parallel when there are several.
     static func forEachPart(_ count: Int, _ body: (Int) -> Void) {
         if count == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: count, execute: body) }
     }
@@ -209,17 +209,32 @@ struct RecurrentLayer<Cell: RecurrentCellKernel> {
         let saved = Tensor(uninitializedShape: [Swift.max(Cell.savedBlocks, 1) * n, lanes])
         let outputs = Tensor(uninitializedShape: [n, lanes])
         let hh: Tensor? = Cell.recurrentIntoGates ? nil : Tensor(uninitializedShape: [gh, w])
+        // Each part's gate rows of W_hh, packed once for the steps' products.
+        let packedHH = !PackedWeight.isFaster ? [] : (0..<parts).map { p in
+            PackedWeight(whh.data + split.firstRow(p) * n, rows: Cell.gates * split.units[p].count, depth: n,
+                         rowStride: n, depthStride: 1)
+        }
+        let scratch = (0..<parts).map { _ in Tensor(uninitializedShape: [PackedWeight.depthBlock * w]) }
         let taken = stepsTaken
         for j in 0..<n { (hPrev.data + j * lanes).update(from: h.data + j * w, count: w) }
-        if parts > 1 { openblas_set_num_threads(1) }
+        // Without the packed kernel the steps' products are single-threaded sgemm calls.
+        if packedHH.isEmpty && parts > 1 { openblas_set_num_threads(1) }
         for s in 0..<taken {
             let column = s * w
             Self.forEachPart(parts) { p in
-                let units = split.units[p], u0 = units.lowerBound, rows = split.firstRow(p), m = Cell.gates * units.count
+                let units = split.units[p], u0 = units.lowerBound, rows = split.firstRow(p)
                 // This part's gate rows of W_hh · h_prev (the whole previous state, from hPrev).
-                if let hh {
+                let m = Cell.gates * units.count
+                switch (hh, packedHH.isEmpty) {
+                case (let hh?, false):
+                    packedHH[p].multiply(hPrev.data + column, ldb: lanes, lanes: w, into: hh.data + rows * w, ldc: w,
+                                         accumulate: false, scratch: scratch[p].data)
+                case (nil, false):
+                    packedHH[p].multiply(hPrev.data + column, ldb: lanes, lanes: w, into: gates.data + rows * lanes + column,
+                                         ldc: lanes, accumulate: true, scratch: scratch[p].data)
+                case (let hh?, true):
                     sgemm(false, false, m, w, n, 1, whh.data + rows * n, n, hPrev.data + column, lanes, 0, hh.data + rows * w, w)
-                } else {
+                case (nil, true):
                     sgemm(false, false, m, w, n, 1, whh.data + rows * n, n, hPrev.data + column, lanes, 1,
                           gates.data + rows * lanes + column, lanes)
                 }
@@ -234,7 +249,7 @@ struct RecurrentLayer<Cell: RecurrentCellKernel> {
                 }
             }
         }
-        if parts > 1 { openblas_set_num_threads(Int32(Parallelism.threads)) }
+        if packedHH.isEmpty && parts > 1 { openblas_set_num_threads(Int32(Parallelism.threads)) }
 
         // Outputs [B, T, H] (zero at padding), then final h [B, H] and c [B, H], in one buffer.
         let finalOffset = b * t * n, cellOffset = finalOffset + b * n
@@ -278,7 +293,12 @@ struct RecurrentLayer<Cell: RecurrentCellKernel> {
         }
         let total = Tensor(uninitializedShape: [n, w]), direct = Tensor(uninitializedShape: [n, w])
         let recurrent = Tensor(uninitializedShape: [n, w])
-        if parts > 1 { openblas_set_num_threads(1) }
+        // W_hhᵀ's rows for each part's units (d(h_prev) = W_hhᵀ · dhh), packed once.
+        let packed = !PackedWeight.isFaster ? [] : split.units.map { units in
+            PackedWeight(whh.data + units.lowerBound, rows: units.count, depth: gh, rowStride: 1, depthStride: n)
+        }
+        let scratch = (0..<parts).map { _ in Tensor(uninitializedShape: [PackedWeight.depthBlock * w]) }
+        if packed.isEmpty && parts > 1 { openblas_set_num_threads(1) }
         // One parallel region a step: finish d(h) of step s + 1 (it needs every part's gate
         // gradients of that step), then this part's cells of step s.
         for s in stride(from: taken - 1, through: -1, by: -1) {
@@ -287,8 +307,13 @@ struct RecurrentLayer<Cell: RecurrentCellKernel> {
                 if s + 1 < taken {
                     // d(h_prev) rows of this part = W_hhᵀ · dhh + direct; lanes past their end keep theirs.
                     let later = (s + 1) * w, a = active.data + later
-                    sgemm(true, false, units.count, w, gh, 1, whh.data + u0, n, dhh.data + later, lanes, 0,
-                          recurrent.data + u0 * w, w)
+                    if packed.isEmpty {
+                        sgemm(true, false, units.count, w, gh, 1, whh.data + u0, n, dhh.data + later, lanes, 0,
+                              recurrent.data + u0 * w, w)
+                    } else {
+                        packed[p].multiply(dhh.data + later, ldb: lanes, lanes: w, into: recurrent.data + u0 * w, ldc: w,
+                                           accumulate: false, scratch: scratch[p].data)
+                    }
                     for j in units {
                         let d = dh.data + j * w, r = recurrent.data + j * w, e = direct.data + j * w
                         forEachLaneChunk(w) { row in
@@ -313,8 +338,8 @@ struct RecurrentLayer<Cell: RecurrentCellKernel> {
                               direct: direct.data + u0 * w, active: active.data + column)
             }
         }
+        if packed.isEmpty && parts > 1 { openblas_set_num_threads(Int32(Parallelism.threads)) }
         // d(h0): the last region left dh = d(state before step 0).
-        if parts > 1 { openblas_set_num_threads(Int32(Parallelism.threads)) }
         if x.requiresGrad {
             // d(xs) [T·lanes, I] = dGatesᵀ · W_ih, then back to positions.
             let dxs = Tensor(uninitializedShape: [lanes, inputs])
