@@ -33,10 +33,20 @@ public final class DataParallel<Model: Module> {
                          "a data-parallel replica's parameters differ from the model's")
             return own
         }
-        for (index, copy) in replicas.enumerated() {
-            for case let dropout as Dropout in copy.modules() where dropout.probability > 0 {
-                dropout.generator = RandomGenerator(seed: 0x5EED_0000 &+ UInt64(index))
-            }
+        replicaDropouts = replicas.map { copy in
+            copy.modules().compactMap { $0 as? Dropout }.filter { $0.probability > 0 }
+        }
+        seedReplicaDropout(0x5EED_0000)
+    }
+
+    let replicaDropouts: [[Dropout]]
+
+    /// Restarts the replicas' dropout streams from `seed` (a trainer that seeds each step calls
+    /// this with the step's seed, so a resumed run draws the same masks).
+    public func seedReplicaDropout(_ seed: UInt64) {
+        for (index, dropouts) in replicaDropouts.enumerated() {
+            let generator = RandomGenerator(seed: seed &+ 0x9E37_79B9 &* UInt64(index + 1))
+            for dropout in dropouts { dropout.generator = generator }
         }
     }
 
