@@ -8,7 +8,7 @@ import NLPKit
 //   gpt-step [--steps 30] [--warmup 5] [--data-parallel 1|0]
 //       nanoGPT's CPU config, forward + backward + AdamW; by default the batch is split over the
 //       threads (DataParallel), --data-parallel 0 runs it whole with threaded kernels
-//   lstm-step [--steps 20] [--warmup 3]    2 × 256 LSTM LM, sequence 64, batch 32, Adam
+//   lstm-step [--steps 20] [--warmup 3] [--data-parallel 0|1]   2 × 256 LSTM LM, sequence 64, batch 32, Adam
 
 func runModelBench(_ arguments: [String]) throws {
     guard let task = arguments.first else { throw BenchError("models: give a task: embed, gpt-step, lstm-step") }
@@ -152,14 +152,22 @@ func benchLSTMStep(_ options: BenchOptions) throws {
                                                                     hiddenSize: 256, layers: 2), generator: generator)
     model.train()
     let optimizer = Adam(parameters: model.parameters(), learningRate: 2e-3)
+    let parallel = (options.int("data-parallel") ?? 0) != 0
+        ? DataParallel(model) { RecurrentLanguageModel(model.config) } : nil
     let (batch, length) = (32, 64)
     benchSteps("lstm-step", tokensPerStep: batch * length, options, defaultSteps: 10,
-               extra: "\"parameters\": \(model.parameterCount)") {
+               extra: "\"parameters\": \(model.parameterCount), \"data_parallel\": \(parallel != nil)") {
         let (input, targets) = randomWindows(data, batch: batch, length: length, generator: generator)
-        let loss = model.loss(input, targets: targets).loss
-        loss.backward()
+        let loss: Float
+        if let parallel {
+            loss = parallel.lossAndGradients(input, targets: targets) { $0.loss($1, targets: $2).loss }
+        } else {
+            let value = model.loss(input, targets: targets).loss
+            value.backward()
+            loss = value.scalar
+        }
         optimizer.step()
         optimizer.zeroGrad()
-        return loss.scalar
+        return loss
     }
 }

@@ -59,9 +59,7 @@ public final class DataParallel<Model: Module> {
     /// gradient of the whole batch's mean.
     public func lossAndGradients(_ input: TokenBatch, targets: [Int32], ignoreIndex: Int32 = -100,
                                  _ loss: (Model, TokenBatch, [Int32]) -> Tensor) -> Float {
-        let result = run(input, targets: targets, ignoreIndex: ignoreIndex, backward: true, loss)
-        gatherGradients()
-        return result
+        run(input, targets: targets, ignoreIndex: ignoreIndex, backward: true, loss)
     }
 
     /// The mean loss over the batch's counted targets without gradients (evaluation).
@@ -103,16 +101,28 @@ public final class DataParallel<Model: Module> {
             if backward { value.backward(Tensor(shape: value.shape, repeating: share)) }
             shareOfLoss[shard] = value.scalar * share
         }
+        if backward { gatherGradients(threads: shards) }
         return (0..<shards).reduce(0) { $0 + shareOfLoss[$1] }
     }
 
-    /// Moves the replicas' gradients onto the primary's parameters.
-    private func gatherGradients() {
-        for own in replicaParameters {
-            for (replica, primary) in zip(own, parameters) {
-                guard let gradient = replica.grad else { continue }
-                replica.grad = nil
-                primary.accumulateGrad(gradient, owned: true)
+    /// Moves the replicas' gradients onto the primary's parameters, the parameters split over
+    /// `threads` (each parameter is touched by one thread only).
+    private func gatherGradients(threads: Int) {
+        let total = parameters.reduce(0) { $0 + $1.count }
+        var bounds = [0]
+        var sum = 0
+        for (index, p) in parameters.enumerated() {
+            sum += p.count
+            if sum * threads >= total * bounds.count && bounds.count < threads { bounds.append(index + 1) }
+        }
+        if bounds.last != parameters.count { bounds.append(parameters.count) }
+        DispatchQueue.concurrentPerform(iterations: bounds.count - 1) { group in
+            for index in bounds[group]..<bounds[group + 1] {
+                for own in replicaParameters {
+                    guard let gradient = own[index].grad else { continue }
+                    own[index].grad = nil
+                    parameters[index].accumulateGrad(gradient, owned: true)
+                }
             }
         }
     }
