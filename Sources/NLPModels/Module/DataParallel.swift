@@ -11,7 +11,8 @@ import NLPTensor
 /// region of its own. One region per step, with no hand-off inside it, keeps both cores busy.
 ///
 /// Each replica re-reads the primary's parameters at the start of every call, so an optimizer step
-/// on the primary is all the synchronisation there is. Replicas follow the primary's `isTraining`;
+/// on the primary is all the synchronisation there is. Buffers (tensors without a gradient) are not
+/// copied: `replica` must build them as the primary has them (GPT and the LSTM LM have none). Replicas follow the primary's `isTraining`;
 /// a replica's dropout draws from a generator of its own.
 public final class DataParallel<Model: Module> {
     /// The model whose parameters hold the summed gradients.
