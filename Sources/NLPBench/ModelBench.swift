@@ -5,8 +5,10 @@ import NLPKit
 //   embed --model DIR --ids FILE [--batch-size 32] [--repeat 5]
 //       FILE: one sentence a line as space-separated token ids (the peer's tokenizer made them), so
 //       the figure is the model alone; bench/models.py times `nlp embed` on the text separately.
-//   gpt-step [--steps 30] [--warmup 5]     nanoGPT's CPU config, forward + backward + AdamW
-//   lstm-step [--steps 20] [--warmup 3]    2 × 256 LSTM LM, sequence 64, batch 32, Adam
+//   gpt-step [--steps 30] [--warmup 5] [--data-parallel 1|0]
+//       nanoGPT's CPU config, forward + backward + AdamW; by default the batch is split over the
+//       threads (DataParallel), --data-parallel 0 runs it whole with threaded kernels
+//   lstm-step [--steps 20] [--warmup 3] [--data-parallel 0|1]   2 × 256 LSTM LM, sequence 64, batch 32, Adam
 
 func runModelBench(_ arguments: [String]) throws {
     guard let task = arguments.first else { throw BenchError("models: give a task: embed, gpt-step, lstm-step") }
@@ -112,23 +114,32 @@ func benchSteps(_ task: String, tokensPerStep: Int, _ options: BenchOptions, def
 func benchGPTStep(_ options: BenchOptions) throws {
     let (data, vocabulary) = try shakespeareCharacters(options)
     let generator = RandomGenerator(seed: 1337)
-    let model = GPTLanguageModel(.nanoGPTCharacters(vocabSize: vocabulary), generator: generator)
+    let config = GPTConfig.nanoGPTCharacters(vocabSize: vocabulary)
+    let model = GPTLanguageModel(config, generator: generator)
     model.train()
     let parameters = model.parameters()
     let decayed = AdamW(parameters: parameters.filter { $0.rank >= 2 }, learningRate: 1e-3, beta2: 0.99, weightDecay: 0.1)
     let plain = AdamW(parameters: parameters.filter { $0.rank < 2 }, learningRate: 1e-3, beta2: 0.99, weightDecay: 0)
+    let parallel = (options.int("data-parallel") ?? 1) != 0
+        ? DataParallel(model) { GPTLanguageModel(config) } : nil
     let (batch, length) = (12, 64)
     benchSteps("gpt-step", tokensPerStep: batch * length, options, defaultSteps: 20,
-               extra: "\"parameters\": \(model.parameterCount)") {
+               extra: "\"parameters\": \(model.parameterCount), \"data_parallel\": \(parallel != nil)") {
         let (input, targets) = randomWindows(data, batch: batch, length: length, generator: generator)
-        let loss = model.loss(input, targets: targets)
-        loss.backward()
+        let loss: Float
+        if let parallel {
+            loss = parallel.lossAndGradients(input, targets: targets) { $0.loss($1, targets: $2) }
+        } else {
+            let value = model.loss(input, targets: targets)
+            value.backward()
+            loss = value.scalar
+        }
         _ = clipGradientNorm(parameters, maxNorm: 1)
         decayed.step()
         plain.step()
         decayed.zeroGrad()
         plain.zeroGrad()
-        return loss.scalar
+        return loss
     }
 }
 
@@ -141,14 +152,22 @@ func benchLSTMStep(_ options: BenchOptions) throws {
                                                                     hiddenSize: 256, layers: 2), generator: generator)
     model.train()
     let optimizer = Adam(parameters: model.parameters(), learningRate: 2e-3)
+    let parallel = (options.int("data-parallel") ?? 0) != 0
+        ? DataParallel(model) { RecurrentLanguageModel(model.config) } : nil
     let (batch, length) = (32, 64)
     benchSteps("lstm-step", tokensPerStep: batch * length, options, defaultSteps: 10,
-               extra: "\"parameters\": \(model.parameterCount)") {
+               extra: "\"parameters\": \(model.parameterCount), \"data_parallel\": \(parallel != nil)") {
         let (input, targets) = randomWindows(data, batch: batch, length: length, generator: generator)
-        let loss = model.loss(input, targets: targets).loss
-        loss.backward()
+        let loss: Float
+        if let parallel {
+            loss = parallel.lossAndGradients(input, targets: targets) { $0.loss($1, targets: $2).loss }
+        } else {
+            let value = model.loss(input, targets: targets).loss
+            value.backward()
+            loss = value.scalar
+        }
         optimizer.step()
         optimizer.zeroGrad()
-        return loss.scalar
+        return loss
     }
 }

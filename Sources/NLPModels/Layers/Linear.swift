@@ -24,6 +24,11 @@ public final class Linear: Module {
     public func callAsFunction(_ x: Tensor) -> Tensor {
         x.linear(weight: weight, bias: bias)
     }
+
+    /// residual + x·Wᵀ + b in one op (a residual connection without a separate add).
+    public func callAsFunction(_ x: Tensor, adding residual: Tensor) -> Tensor {
+        x.linear(weight: weight, bias: bias, adding: residual)
+    }
 }
 
 /// GPT-2's "Conv1D": y = x·W + b with weight [in, out] (transposed against `Linear`), kept so that
@@ -49,5 +54,10 @@ public final class Conv1D: Module {
     /// x [..., in] → [..., out].
     public func callAsFunction(_ x: Tensor) -> Tensor {
         x.affine(weight: weight, bias: bias)
+    }
+
+    /// residual + x·W + b in one op (a residual connection without a separate add).
+    public func callAsFunction(_ x: Tensor, adding residual: Tensor) -> Tensor {
+        x.affine(weight: weight, bias: bias, adding: residual)
     }
 }

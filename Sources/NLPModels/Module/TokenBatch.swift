@@ -66,3 +66,14 @@ public struct TokenBatch {
         attentionMask.map { m in Tensor(shape: [batch, length], scalars: m.map(Float.init)) }
     }
 }
+
+extension TokenBatch {
+    /// The sequences `rows` of the batch (a shard for data parallelism).
+    public func rows(_ rows: Range<Int>) -> TokenBatch {
+        precondition(rows.lowerBound >= 0 && rows.upperBound <= batch, "rows \(rows) of a batch of \(batch)")
+        let elements = (rows.lowerBound * length)..<(rows.upperBound * length)
+        return TokenBatch(ids: Array(ids[elements]), batch: rows.count, length: length,
+                          attentionMask: attentionMask.map { Array($0[elements]) },
+                          tokenTypeIds: tokenTypeIds.map { Array($0[elements]) })
+    }
+}

@@ -1,5 +1,8 @@
+import Synchronization
+
 extension Tensor {
-    nonisolated(unsafe) private static var stamp: UInt32 = 0
+    /// Visit stamps; atomic because replicas of a model run backward() on several threads at once.
+    private static let stamp = Atomic<UInt32>(0)
 
     /// Reverse-mode differentiation from this tensor: adds d(self)/d(leaf) · `gradient` to the `grad`
     /// of every leaf that requires a gradient. Without `gradient`, self must have one element (a loss)
@@ -32,8 +35,7 @@ extension Tensor {
 
     /// Every tensor with a node reachable from self, each after all of its inputs (iterative DFS).
     private func topologicalOrder() -> [Tensor] {
-        Tensor.stamp &+= 1
-        let stamp = Tensor.stamp
+        let stamp = Tensor.stamp.wrappingAdd(1, ordering: .relaxed).newValue
         var order: [Tensor] = []
         var stack: [(Tensor, Int)] = [(self, 0)]
         visitStamp = stamp

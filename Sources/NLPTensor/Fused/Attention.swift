@@ -257,13 +257,8 @@ enum AttentionSoftmax {
                 row.update(repeating: 0, count: n)
                 continue
             }
-            var sum: Float = 0
-            for j in 0..<visible {
-                let e = FastMath.exp(row[j] - m)
-                row[j] = e
-                sum += e
-            }
-            let inv = 1 / sum
+            // Exponentiate, then sum in a separate vector pass (a running sum keeps the loop scalar).
+            let inv = 1 / Kernels.expShiftedInPlace(row, count: visible, shift: m)
             for j in 0..<visible { row[j] *= inv }
             if visible < n { (row + visible).update(repeating: 0, count: n - visible) }
         }

@@ -74,7 +74,8 @@ public final class BertResidualOutput: Module {
     }
 
     public func callAsFunction(_ x: Tensor, residual: Tensor) -> Tensor {
-        layerNorm(dropout(dense(x)) + residual)
+        // Without active dropout the residual is added by the projection itself.
+        layerNorm(dropout.activeProbability == 0 ? dense(x, adding: residual) : dropout(dense(x)) + residual)
     }
 }
 

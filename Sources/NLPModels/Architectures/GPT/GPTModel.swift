@@ -33,7 +33,8 @@ public final class GPTAttention: Module {
     var width: Int { outputProjection.inFeatures }
 
     /// Causal self-attention: x [B, T, C] → [B, T, C]; with a cache, x is the new positions only.
-    public func callAsFunction(_ x: Tensor, keyMask: Tensor?, cache: KeyValueCache?) -> Tensor {
+    /// With `residual` the result is residual + attention (added by the output projection).
+    public func callAsFunction(_ x: Tensor, keyMask: Tensor?, cache: KeyValueCache?, adding residual: Tensor? = nil) -> Tensor {
         let qkv = projection(x)                                                          // [B, T, 3C]
         let attended: Tensor
         if let cache {
@@ -47,7 +48,14 @@ public final class GPTAttention: Module {
                                                dropout: attentionDropout.activeProbability,
                                                generator: attentionDropout.generator ?? .default)
         }
-        return residualDropout(outputProjection(attended))
+        return project(attended, adding: residual)
+    }
+
+    /// c_proj and residual dropout, plus the residual when given.
+    func project(_ attended: Tensor, adding residual: Tensor?) -> Tensor {
+        guard let residual else { return residualDropout(outputProjection(attended)) }
+        if residualDropout.activeProbability == 0 { return outputProjection(attended, adding: residual) }
+        return residual + residualDropout(outputProjection(attended))
     }
 
     /// The memory's [k | v] for cross-attention [B, S, 2C] (computed once per source batch).
@@ -80,6 +88,13 @@ public final class GPTMLP: Module {
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor { dropout(contract(activation(expand(x)))) }
+
+    /// residual + mlp(x), the residual added by c_proj when there is no active dropout.
+    public func callAsFunction(_ x: Tensor, adding residual: Tensor) -> Tensor {
+        let hidden = activation(expand(x))
+        if dropout.activeProbability == 0 { return contract(hidden, adding: residual) }
+        return residual + dropout(contract(hidden))
+    }
 }
 
 /// One pre-LN block: x += attn(ln_1(x)); [x += crossattention(ln_cross_attn(x), memory)]; x += mlp(ln_2(x)).
@@ -106,12 +121,12 @@ public final class GPTBlock: Module {
 
     public func callAsFunction(_ x: Tensor, keyMask: Tensor?, cache: KeyValueCache?,
                                memoryKeyValues: Tensor?, memoryMask: Tensor?) -> Tensor {
-        var h = x + attention(norm1(x), keyMask: keyMask, cache: cache)
+        var h = attention(norm1(x), keyMask: keyMask, cache: cache, adding: x)
         if let crossAttention, let crossNorm {
             guard let memoryKeyValues else { preconditionFailure("a cross-attention block needs the encoder's output") }
             h = h + crossAttention(crossNorm(h), memoryKeyValues: memoryKeyValues, memoryMask: memoryMask)
         }
-        return h + mlp(norm2(h))
+        return mlp(norm2(h), adding: h)
     }
 }
 
