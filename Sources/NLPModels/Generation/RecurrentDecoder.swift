@@ -39,18 +39,6 @@ public final class RecurrentDecoder: IncrementalDecoder {
     public func reorder(rows sources: [Int]) {
         precondition(sources.count == batch && sources.allSatisfy { (0..<batch).contains($0) }, "reorder rows \(sources)")
         guard let state, sources != Array(0..<batch) else { return }
-        self.state = RecurrentState(hidden: Self.gather(state.hidden, rows: sources), cell: state.cell.map { Self.gather($0, rows: sources) })
-    }
-
-    /// [layers, B, H] with the B axis taken in `rows` order.
-    private static func gather(_ t: Tensor, rows: [Int]) -> Tensor {
-        let (layers, b, h) = (t.shape[0], t.shape[1], t.shape[2])
-        let out = Tensor(uninitializedShape: t.shape)
-        for l in 0..<layers {
-            for (row, source) in rows.enumerated() {
-                (out.data + (l * b + row) * h).update(from: t.data + (l * b + source) * h, count: h)
-            }
-        }
-        return out
+        self.state = state.reorderedRows(sources)
     }
 }

@@ -85,22 +85,7 @@ extension GPTLanguageModel: PretrainedModel {
     }
 }
 
-extension RecurrentLanguageModel: PretrainedModel {
-    public func configJSON() -> ConfigJSON {
-        var c = baseConfig
-        config.write(to: &c)
-        return c
-    }
-
-    public static func load(folder: String) throws -> RecurrentLanguageModel {
-        let json = try ModelFolder.readConfig(folder)
-        let model = RecurrentLanguageModel(try RecurrentLanguageModelConfig(json: json))
-        model.baseConfig = json
-        try model.loadWeights(from: try ModelFolder.openWeights(folder))
-        model.eval()
-        return model
-    }
-}
+extension RecurrentLanguageModel: PlainPretrainedModel {}
 
 /// Any model a folder can hold, by what its config.json says.
 public enum LoadedModel {

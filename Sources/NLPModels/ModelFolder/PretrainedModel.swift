@@ -21,3 +21,37 @@ extension PretrainedModel {
         try ModelFolder.save(config: configJSON(), weights: checkpointTensors(), to: folder, tokenizer: tokenizer)
     }
 }
+
+/// Typed hyper-parameters read from and written to config.json.
+public protocol ModelConfiguration {
+    init(json: ConfigJSON) throws
+    func write(to c: inout ConfigJSON)
+}
+
+/// A model whose folder is just its config.json (read as `Configuration`) and its weights under the
+/// model's own names: `load(folder:)` and `configJSON()` come with the conformance.
+public protocol PlainPretrainedModel: PretrainedModel {
+    associatedtype Configuration: ModelConfiguration
+    var config: Configuration { get }
+    /// The config.json the model came from (its other keys are written back on save).
+    var baseConfig: ConfigJSON { get set }
+    init(_ config: Configuration, generator: RandomGenerator?)
+}
+
+extension PlainPretrainedModel {
+    public func configJSON() -> ConfigJSON {
+        var c = baseConfig
+        config.write(to: &c)
+        return c
+    }
+
+    /// The model in `folder`, in evaluation mode.
+    public static func load(folder: String) throws -> Self {
+        let json = try ModelFolder.readConfig(folder)
+        let model = Self(try Configuration(json: json), generator: nil)
+        model.baseConfig = json
+        try model.loadWeights(from: try ModelFolder.openWeights(folder))
+        model.eval()
+        return model
+    }
+}

@@ -15,6 +15,23 @@ public struct RecurrentState {
     public func detached() -> RecurrentState {
         RecurrentState(hidden: hidden.detached(), cell: cell?.detached())
     }
+
+    /// The state with its batch rows taken in `order` (row i ← row order[i]); for beam search.
+    public func reorderedRows(_ order: [Int]) -> RecurrentState {
+        RecurrentState(hidden: Self.gather(hidden, rows: order), cell: cell.map { Self.gather($0, rows: order) })
+    }
+
+    /// [layers, B, H] with the B axis taken in `rows` order.
+    private static func gather(_ t: Tensor, rows: [Int]) -> Tensor {
+        let (layers, b, h) = (t.shape[0], t.shape[1], t.shape[2])
+        let out = Tensor(uninitializedShape: [layers, rows.count, h])
+        for l in 0..<layers {
+            for (row, source) in rows.enumerated() {
+                (out.data + (l * rows.count + row) * h).update(from: t.data + (l * b + source) * h, count: h)
+            }
+        }
+        return out
+    }
 }
 
 /// A multi-layer, optionally bidirectional recurrent network with PyTorch's parameter names and

@@ -34,12 +34,4 @@ extension Tensor {
         for row in 0..<(n * times) { (out.data + row * size).update(from: data + (row / times) * size, count: size) }
         return out
     }
-
-    /// [rows, …] with the first axis taken in `order` (row i ← row order[i]).
-    func reorderedRows(_ order: [Int]) -> Tensor {
-        let size = count / Swift.max(1, shape[0])
-        let out = Tensor(uninitializedShape: [order.count] + shape.dropFirst())
-        for (row, source) in order.enumerated() { (out.data + row * size).update(from: data + source * size, count: size) }
-        return out
-    }
 }

@@ -3,7 +3,7 @@
 /// vocab_size, d_model, encoder_layers, decoder_layers, attention_heads, ffn_dim,
 /// max_position_embeddings, dropout, activation_function, layer_norm_eps, pad_token_id,
 /// bos_token_id, eos_token_id, decoder_start_token_id.
-public struct EncoderDecoderConfig: Equatable, Sendable {
+public struct EncoderDecoderConfig: Equatable, Sendable, ModelConfiguration {
     public var vocabSize: Int
     public var width: Int
     public var encoderLayers: Int

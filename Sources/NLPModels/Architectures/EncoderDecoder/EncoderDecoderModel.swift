@@ -35,7 +35,7 @@ public final class TransformerDecoder: Module {
     }
 }
 
-public final class EncoderDecoderModel: Module, PretrainedModel {
+public final class EncoderDecoderModel: Module, PlainPretrainedModel {
     public let config: EncoderDecoderConfig
     public let shared: Embedding
     public let encoder: TransformerEncoder
@@ -112,20 +112,5 @@ public final class EncoderDecoderModel: Module, PretrainedModel {
     /// A cache for decoding `batch` sequences up to `capacity` target positions.
     public func makeCache(batch: Int, capacity: Int? = nil) -> DecoderCache {
         DecoderCache(layers: config.decoderLayers, batch: batch, capacity: capacity ?? config.maxPositions, width: config.width)
-    }
-
-    public func configJSON() -> ConfigJSON {
-        var c = baseConfig
-        config.write(to: &c)
-        return c
-    }
-
-    public static func load(folder: String) throws -> EncoderDecoderModel {
-        let json = try ModelFolder.readConfig(folder)
-        let model = EncoderDecoderModel(try EncoderDecoderConfig(json: json))
-        model.baseConfig = json
-        try model.loadWeights(from: try ModelFolder.openWeights(folder))
-        model.eval()
-        return model
     }
 }

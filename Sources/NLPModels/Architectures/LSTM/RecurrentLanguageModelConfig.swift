@@ -3,7 +3,7 @@ import NLPTensor
 /// Our recurrent language model's hyper-parameters. config.json keys: model_type "lstm_lm"
 /// (or "gru_lm", "rnn_lm" for the other cells), vocab_size, embedding_size, hidden_size,
 /// num_layers, dropout, tie_word_embeddings (needs embedding_size == hidden_size).
-public struct RecurrentLanguageModelConfig: Equatable, Sendable {
+public struct RecurrentLanguageModelConfig: Equatable, Sendable, ModelConfiguration {
     public var cell: RecurrentCell
     public var vocabSize: Int
     public var embeddingSize: Int

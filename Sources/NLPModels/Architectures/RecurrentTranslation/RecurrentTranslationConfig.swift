@@ -4,7 +4,7 @@ import NLPTensor
 /// "lstm_seq2seq"): one vocabulary for source and target; keys vocab_size, hidden_size (also the
 /// embedding width), num_layers (encoder and decoder), attention_heads, dropout,
 /// max_position_embeddings, pad_token_id, bos_token_id, eos_token_id, decoder_start_token_id.
-public struct RecurrentTranslationConfig: Equatable, Sendable {
+public struct RecurrentTranslationConfig: Equatable, Sendable, ModelConfiguration {
     public static let modelType = "lstm_seq2seq"
 
     public var vocabSize: Int

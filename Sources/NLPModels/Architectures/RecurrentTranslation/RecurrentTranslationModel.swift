@@ -6,7 +6,7 @@ import NLPTensor
 /// states, the two directions side by side, start the decoder LSTM (H, `layers` deep); attention
 /// of each decoder state over the encoder's outputs; tanh(W_c [h; context]) projected back through
 /// the embedding to logits. Dropout on embeddings, between LSTM layers and before the output.
-public final class RecurrentTranslationModel: Module, PretrainedModel {
+public final class RecurrentTranslationModel: Module, PlainPretrainedModel {
     public let config: RecurrentTranslationConfig
     public let shared: Embedding
     public let encoder: LSTM
@@ -70,21 +70,6 @@ public final class RecurrentTranslationModel: Module, PretrainedModel {
         let (memory, state) = encode(source)
         return decode(target, state: state, memory: memory, memoryMask: source.maskTensor).logits
     }
-
-    public func configJSON() -> ConfigJSON {
-        var c = baseConfig
-        config.write(to: &c)
-        return c
-    }
-
-    public static func load(folder: String) throws -> RecurrentTranslationModel {
-        let json = try ModelFolder.readConfig(folder)
-        let model = RecurrentTranslationModel(try RecurrentTranslationConfig(json: json))
-        model.baseConfig = json
-        try model.loadWeights(from: try ModelFolder.openWeights(folder))
-        model.eval()
-        return model
-    }
 }
 
 extension RecurrentTranslationModel: TranslationModel {
@@ -111,8 +96,7 @@ final class RecurrentTranslationDecoding: TranslationDecoding {
         let (memory, initial) = model.encode(source)
         memoryKeyValues = model.attention.memoryKeyValues(memory).repeatingRows(beams)
         memoryMask = source.maskTensor?.repeatingRows(beams)
-        state = RecurrentState(hidden: Self.rows(initial.hidden) { $0.repeatingRows(beams) },
-                               cell: initial.cell.map { Self.rows($0) { $0.repeatingRows(beams) } })
+        state = initial.reorderedRows((0..<(source.batch * beams)).map { $0 / beams })
     }
 
     func next(_ tokens: [Int32]) -> Tensor {
@@ -124,15 +108,6 @@ final class RecurrentTranslationDecoding: TranslationDecoding {
 
     func reorderRows(_ parents: [Int]) {
         guard parents.enumerated().contains(where: { $0.offset != $0.element }) else { return }
-        state = RecurrentState(hidden: Self.rows(state.hidden) { $0.reorderedRows(parents) },
-                               cell: state.cell.map { Self.rows($0) { $0.reorderedRows(parents) } })
-    }
-
-    /// Applies a row operation to each layer of a [layers, B, H] state.
-    private static func rows(_ state: Tensor, _ transform: (Tensor) -> Tensor) -> Tensor {
-        Tensor.concat((0..<state.shape[0]).map { layer in
-            let part = transform(state.slice(axis: 0, layer..<(layer + 1)).reshaped(Array(state.shape.dropFirst())))
-            return part.reshaped([1] + part.shape)
-        }, axis: 0)
+        state = state.reorderedRows(parents)
     }
 }
