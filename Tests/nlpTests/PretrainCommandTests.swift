@@ -90,7 +90,15 @@ final class PretrainCommandTests: XCTestCase {
         let out = dir.appendingPathComponent("out").path
         var result = try NLPCommand.run(["pretrain", "--arch", "gpt", "--train-tokenizer", "char", empty, "-o", out] + Self.tiny)
         XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.stderr, "nlp: error: \(empty): is empty; expected one document a line\n")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out), "a failed run left \(out) behind")
+
+        let short = dir.appendingPathComponent("short.txt").path
+        try Data("ab\n".utf8).write(to: URL(fileURLWithPath: short))
+        result = try NLPCommand.run(["pretrain", "--arch", "gpt", "--train-tokenizer", "char", short, "-o", out] + Self.tiny)
+        XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.stderr.hasSuffix("too few for one block of 33; give more text or a smaller --context\n"), result.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out), "a failed run left \(out) behind")
 
         let invalid = dir.appendingPathComponent("invalid.txt").path
         try Data([0x61, 0x62, 0x0A, 0x63, 0xC3, 0x28, 0x0A]).write(to: URL(fileURLWithPath: invalid))

@@ -65,6 +65,9 @@ final class TranslationCommandTests: XCTestCase {
         let empty = try write("empty.tsv", "a\t\n")
         assertOneLineError(try NLPCommand.run(["train-translation", empty, "-o", dir.appendingPathComponent("m2").path]),
                            "empty.tsv:1:")
+        for folder in ["m", "m2"] {
+            XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent(folder).path), "a failed run left \(folder) behind")
+        }
         assertOneLineError(try NLPCommand.run(["translate", "--model", dir.appendingPathComponent("missing").path, "-"], input: Data()),
                            "missing")
         let usage = try NLPCommand.run(["translate", "--model", "x", "--beam", "0"])

@@ -79,7 +79,7 @@ struct FinetuneCommand: ResumableTrainingCommand {
         if let warmup, !(warmup >= 0 && warmup < 1) { throw ValidationError("--warmup must be in [0, 1)") }
     }
 
-    var runFolder: String? { output }
+    var outputFolder: String? { output }
     mutating func redirect(to folder: String) { output = folder }
 
     func train(resuming: Bool) throws {
@@ -107,12 +107,8 @@ struct FinetuneCommand: ResumableTrainingCommand {
 
         // Base and settings.
         let folder = output ?? "runs/finetune-" + ((dataPath as NSString).lastPathComponent as NSString).deletingPathExtension
-        // A run that fails before training starts (bad base, bad settings) leaves no new folder behind.
-        let createdFolder = !FileManager.default.fileExists(atPath: folder)
-        var trainingStarted = false
-        defer { if createdFolder && !trainingStarted { try? FileManager.default.removeItem(atPath: folder) } }
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try requireNoUnfinishedRun(in: folder, resuming: resuming)
+        let runFolder = try RunFolder(folder, resuming: resuming)
+        defer { runFolder.removeIfUnused() }
         let choice = try BaseChoice.choose(given: base, texts: trainRows.prefix(2000).map(\.text), trainingFiles: [dataPath],
                                            scratchFolder: ModelFolder.path(folder, "scratch-base"))
         log.say("base: \(choice.folder) (\(choice.reason))")
@@ -192,7 +188,7 @@ struct FinetuneCommand: ResumableTrainingCommand {
             metrics["accuracy"] = evaluation.metric
             try MetricsFile.write(metrics, to: folder)
         }
-        trainingStarted = true
+        runFolder.trainingStarts()
         let outcome = try trainer.run()
         metrics["steps"] = outcome.state.step
         metrics["stopped_early"] = outcome.stoppedEarly

@@ -98,15 +98,16 @@ struct PretrainCommand: ResumableTrainingCommand {
         if !(dropout >= 0 && dropout < 1) { throw ValidationError("--dropout must be in [0, 1)") }
     }
 
-    var runFolder: String? { output }
+    var outputFolder: String? { output }
     mutating func redirect(to folder: String) { output = folder }
 
     func train(resuming: Bool) throws {
         try global.apply()
         let log = Log("pretrain")
-        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        for file in corpus { try requireNonEmptyFile(file, expected: "one document a line") }
+        let runFolder = try RunFolder(output, resuming: resuming)
+        defer { runFolder.removeIfUnused() }
         let tokenizerPath = ModelFolder.path(output, ModelFolder.tokenizerFile)
-        try requireNoUnfinishedRun(in: output, resuming: resuming)
 
         // Tokenizer: the run's own copy when resuming, else the given one or a new one.
         let tokens: Tokenizer
@@ -156,6 +157,7 @@ struct PretrainCommand: ResumableTrainingCommand {
             log.say("resuming \(output) at step \(trainer.state.step) of \(steps)")
         }
         trainer.onCheckpoint = { _ in try model.save(to: output, tokenizer: tokenizerPath) }
+        runFolder.trainingStarts()
         let outcome = try trainer.run()
         try model.save(to: output, tokenizer: tokenizerPath)
         let evaluation = outcome.lastEvaluation

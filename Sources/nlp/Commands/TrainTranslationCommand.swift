@@ -109,7 +109,7 @@ struct TrainTranslationCommand: ResumableTrainingCommand {
         if !(dropout >= 0 && dropout < 1) { throw ValidationError("--dropout must be in [0, 1)") }
     }
 
-    var runFolder: String? { output }
+    var outputFolder: String? { output }
     mutating func redirect(to folder: String) { output = folder }
 
     func writePairs(_ pairs: [TranslationPair], to name: String) throws {
@@ -121,8 +121,8 @@ struct TrainTranslationCommand: ResumableTrainingCommand {
         try global.apply()
         let log = Log("train-translation")
         guard let pairs else { throw CLIError("the saved run names no PAIRS file") }
-        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-        try requireNoUnfinishedRun(in: output, resuming: resuming)
+        let runFolder = try RunFolder(output, resuming: resuming)
+        defer { runFolder.removeIfUnused() }
         let corpus = try TranslationPairs(path: pairs, lossy: lossy)
         // Test first, then dev from the rest: both by source sentence, so neither leaks into training.
         let (rest, test) = corpus.splitBySource(heldOut: testSize, seed: seed)
@@ -181,6 +181,7 @@ struct TrainTranslationCommand: ResumableTrainingCommand {
             try model.save(to: output, tokenizer: tokenizerPath)
         }
         if devPairs.isEmpty { trainer.onCheckpoint = { _ in try model.save(to: output, tokenizer: tokenizerPath) } }
+        runFolder.trainingStarts()
         let outcome = try trainer.run()
         if devPairs.isEmpty { try model.save(to: output, tokenizer: tokenizerPath) }
         var metrics: [String: Any] = [

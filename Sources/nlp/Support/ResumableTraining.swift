@@ -7,7 +7,7 @@ import NLPKit
 protocol ResumableTrainingCommand: ParsableCommand {
     var resume: Bool { get }
     /// The -o folder, when given.
-    var runFolder: String? { get }
+    var outputFolder: String? { get }
     /// Makes this command (parsed from saved arguments) write into `folder`.
     mutating func redirect(to folder: String)
     func train(resuming: Bool) throws
@@ -16,7 +16,7 @@ protocol ResumableTrainingCommand: ParsableCommand {
 extension ResumableTrainingCommand {
     func run() throws {
         guard resume else { return try train(resuming: false) }
-        guard let folder = runFolder else { throw ValidationError("--resume needs -o DIR") }
+        guard let folder = outputFolder else { throw ValidationError("--resume needs -o DIR") }
         var saved = try Self.parse(try TrainerState.read(from: folder).arguments)
         saved.redirect(to: folder)
         try saved.train(resuming: true)
@@ -28,11 +28,29 @@ extension ResumableTrainingCommand {
         let start = Self.configuration.commandName.flatMap { all.firstIndex(of: $0) }.map { $0 + 1 } ?? 0
         return all[start...].filter { $0 != "--resume" }
     }
+}
 
-    /// A fresh run must not overwrite one that stopped part-way in the same folder.
-    func requireNoUnfinishedRun(in folder: String, resuming: Bool) throws {
-        if !resuming && FileManager.default.fileExists(atPath: ModelFolder.path(folder, TrainerState.fileName)) {
-            throw CLIError("\(folder): holds an unfinished run; continue it with --resume or choose another -o")
+/// The -o folder of a training run. Opening it creates it (a fresh run refuses a folder holding an
+/// unfinished run); a run that fails before training starts removes the folder it created, so bad
+/// input leaves nothing behind. Call `removeIfUnused()` in a `defer` and `trainingStarts()` just
+/// before the trainer runs.
+final class RunFolder {
+    let path: String
+    private let created: Bool
+    private var started = false
+
+    init(_ path: String, resuming: Bool) throws {
+        self.path = path
+        created = !FileManager.default.fileExists(atPath: path)
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        if !resuming && FileManager.default.fileExists(atPath: ModelFolder.path(path, TrainerState.fileName)) {
+            throw CLIError("\(path): holds an unfinished run; continue it with --resume or choose another -o")
         }
+    }
+
+    func trainingStarts() { started = true }
+
+    func removeIfUnused() {
+        if created && !started { try? FileManager.default.removeItem(atPath: path) }
     }
 }

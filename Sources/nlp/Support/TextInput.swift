@@ -7,11 +7,14 @@ import NLPKit
 /// a command given an empty file almost always got the wrong path, and an empty output would hide
 /// that. Empty standard input is allowed (a pipeline with nothing to do).
 func openTextInput(_ path: String?, maxLineBytes: Int = 64 << 20) throws -> LineReader {
-    if let path, path != "-" {
-        var info = stat()
-        if stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && info.st_size == 0 {
-            throw InputError(file: path, "is empty; expected one text a line")
-        }
-    }
+    if let path, path != "-" { try requireNonEmptyFile(path, expected: "one text a line") }
     return try LineReader(path: path, maxLineBytes: maxLineBytes)
+}
+
+/// An empty regular file is an error naming it; a missing file is left to the reader to report.
+func requireNonEmptyFile(_ path: String, expected: String) throws {
+    var info = stat()
+    if stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && info.st_size == 0 {
+        throw InputError(file: path, "is empty; expected \(expected)")
+    }
 }
