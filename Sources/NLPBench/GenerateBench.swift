@@ -2,7 +2,7 @@ import Foundation
 import NLPKit
 
 // `nlp-bench generate TASK`, driven by bench/generate.py (which runs the PyTorch peers):
-//   train-gpt  --data FILE --steps 2000 --out DIR [--eval-interval 250 --eval-iters 20]
+//   train-gpt  --data FILE --steps 2000 --out DIR [--eval-interval 250 --eval-iters 20] [--data-parallel 1|0]
 //                                                    nanoGPT's CPU run on tiny Shakespeare
 //   train-lstm --data FILE --steps 500 --out DIR     the char LSTM LM, 2 × 256
 //   sample     --model DIR|untrained --tokens 500     streaming TextGenerator, batch 1, temperature 1
@@ -79,6 +79,10 @@ func trainShakespeare(_ options: BenchOptions, recurrent: Bool) throws {
     if recurrent {
         let lstm = RecurrentLanguageModel(RecurrentLanguageModelConfig(vocabSize: vocabulary, embeddingSize: 128, hiddenSize: 256, layers: 2),
                                           generator: generator)
+        // The peer's initialization: PyTorch's defaults, embedding N(0, 1) and the decoder U(±1/√H)
+        // (RecurrentLanguageModel's own is the word_language_model's U(±0.1)).
+        lstm.embedding.resetParameters(using: generator)
+        lstm.decoder?.resetParameters(using: generator)
         let adam = Adam(parameters: lstm.parameters(), learningRate: 2e-3)
         (model, batch) = (lstm, 32)
         step = { input, targets, _ in
@@ -95,14 +99,22 @@ func trainShakespeare(_ options: BenchOptions, recurrent: Bool) throws {
         let adam = AdamW(parameters: parameters, learningRate: 1e-3, beta2: 0.99, weightDecay: 0.1, exemptFromWeightDecay: { $0.rank < 2 })
         let schedule = NanoGPTSchedule(total: steps)
         (model, batch) = (gpt, 12)
+        // The batch split over the threads, as `nlp pretrain --arch gpt` trains (--data-parallel 0: whole).
+        let parallel = (options.int("data-parallel") ?? 1) != 0 ? DataParallel(gpt) { GPTLanguageModel(gpt.config) } : nil
         step = { input, targets, index in
             adam.learningRate = schedule.learningRate(atStep: index)
-            let loss = gpt.loss(input, targets: targets)
-            loss.backward()
+            let loss: Float
+            if let parallel {
+                loss = parallel.lossAndGradients(input, targets: targets) { $0.loss($1, targets: $2) }
+            } else {
+                let value = gpt.loss(input, targets: targets)
+                value.backward()
+                loss = value.scalar
+            }
             _ = clipGradientNorm(parameters, maxNorm: 1)
             adam.step()
             adam.zeroGrad()
-            return loss.scalar
+            return loss
         }
         evaluate = { input, targets in noGrad { gpt.loss(input, targets: targets).scalar } }
     }

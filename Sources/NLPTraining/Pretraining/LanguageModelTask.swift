@@ -35,6 +35,9 @@ public final class LanguageModelTask: TrainingTask {
     public let context: Int
     public let batchSize: Int
     let seed: UInt64
+    /// A GPT's batches split over the threads (one replica per extra thread); nil on one thread
+    /// and for BERT and recurrent models, whose products are big enough or too sequential to gain.
+    let parallel: DataParallel<GPTLanguageModel>?
 
     public var model: Module { network.model }
 
@@ -44,6 +47,11 @@ public final class LanguageModelTask: TrainingTask {
         self.context = context
         self.batchSize = batchSize
         self.seed = seed
+        if case .gpt(let gpt) = network, Parallelism.threads > 1, batchSize > 1 {
+            parallel = DataParallel(gpt) { GPTLanguageModel(gpt.config) }
+        } else {
+            parallel = nil
+        }
         let (window, stride) = network.blockShape(context: context)
         blocks = PackedBlocks(streamLength: tokens.count, window: window, stride: stride)
         guard blocks.train.count >= 1 else {
@@ -105,6 +113,19 @@ public final class LanguageModelTask: TrainingTask {
         let generator = Trainer.stepGenerator(seed: seed, step: step, stream: 1)
         let (input, targets) = example(batch.map { blocks.train[$0] }, generator: generator)
         return (loss(input, targets, reduction: .mean), input.ids.count)
+    }
+
+    public func lossAndGradients(batch: [Int], step: Int) -> (loss: Float, items: Int) {
+        guard let parallel else {
+            let (loss, items) = self.loss(batch: batch, step: step)
+            let value = loss.scalar
+            if value.isFinite { loss.backward() }
+            return (value, items)
+        }
+        let (input, targets) = example(batch.map { blocks.train[$0] }, generator: Trainer.stepGenerator(seed: seed, step: step, stream: 1))
+        parallel.seedReplicaDropout(seed &+ UInt64(step) &* 0x9E37_79B9_7F4A_7C15)   // a resumed run draws the same masks
+        let value = parallel.lossAndGradients(input, targets: targets) { $0.loss($1, targets: $2) }
+        return (value, input.ids.count)
     }
 
     /// Mean loss per predicted token over the held-out blocks (fixed masks for BERT), and its

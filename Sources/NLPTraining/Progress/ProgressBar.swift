@@ -8,6 +8,9 @@ public final class ProgressBar {
     public let unit: String
     /// Steps already done when the bar started (a resumed run): rates and ETAs count from here.
     public let initial: Int
+    /// Seconds after the bar's start at which the job stops whatever its steps (a time limit): the
+    /// ETA is never later than that.
+    public var stopsAfter: Double?
     private let isTerminal: Bool
     private let plainInterval: Double
     private let liveInterval = 0.1
@@ -89,7 +92,9 @@ public final class ProgressBar {
         if rate > 0 { parts.append(formatRate(rate) + " \(unit)/s") }
         parts.append("elapsed " + formatDuration(elapsed))
         if total > 0, done > 0, done < total, rate > 0 {
-            parts.append("ETA " + formatDuration(Double(total - done) / rate))
+            var remaining = Double(total - done) / rate
+            if let stopsAfter { remaining = max(0, min(remaining, stopsAfter - elapsed)) }
+            parts.append("ETA " + formatDuration(remaining))
         }
         return parts.joined(separator: "  ")
     }

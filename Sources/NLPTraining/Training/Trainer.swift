@@ -18,6 +18,9 @@ public struct TrainerOptions {
     public var checkpointEvery: Int?
     /// Stop after this many evaluations in a row that do not beat the best (nil: never).
     public var patience: Int?
+    /// Stop (evaluating as after the last step) once the run has taken this many seconds, resumed
+    /// sessions included (nil: no limit).
+    public var timeLimit: Double?
     /// Seed of the data order and the per-step random streams.
     public var seed: UInt64
     /// The progress bar's title and what the items of a batch are ("tokens", "examples").
@@ -25,8 +28,8 @@ public struct TrainerOptions {
     public var itemName: String
 
     public init(steps: Int, schedule: LearningRateSchedule, maxGradientNorm: Float? = 1, logEvery: Int = 10,
-                evaluateEvery: Int? = nil, checkpointEvery: Int? = nil, patience: Int? = nil, seed: UInt64 = 0,
-                title: String = "train", itemName: String = "examples") {
+                evaluateEvery: Int? = nil, checkpointEvery: Int? = nil, patience: Int? = nil, timeLimit: Double? = nil,
+                seed: UInt64 = 0, title: String = "train", itemName: String = "examples") {
         self.steps = steps
         self.schedule = schedule
         self.maxGradientNorm = maxGradientNorm
@@ -34,6 +37,7 @@ public struct TrainerOptions {
         self.evaluateEvery = evaluateEvery
         self.checkpointEvery = checkpointEvery
         self.patience = patience
+        self.timeLimit = timeLimit
         self.seed = seed
         self.title = title
         self.itemName = itemName
@@ -47,6 +51,8 @@ public struct TrainingOutcome {
     public var lastEvaluation: Evaluation?
     /// True when early stopping ended the run before `steps`.
     public var stoppedEarly: Bool
+    /// True when the time limit ended the run before `steps`.
+    public var stoppedAtTimeLimit: Bool
     /// Items per second over this session.
     public var itemsPerSecond: Double
 }
@@ -111,9 +117,10 @@ public final class Trainer {
         var plan = task.batches(epoch: state.epoch, seed: epochSeed(state.epoch))
         guard !plan.isEmpty else { throw TrainingError.notEnoughData("no training batches: the data is empty") }
         let sessionStart = monotonicSeconds(), secondsBefore = state.seconds, itemsBefore = state.items
+        bar.stopsAfter = options.timeLimit.map { $0 - secondsBefore }
         var smoothedLoss: Double?
         var lastEvaluation: Evaluation?
-        var stoppedEarly = false
+        var stoppedEarly = false, stoppedAtTimeLimit = false
         var rate: Float = 0
         func itemsPerSecond() -> Double {
             let elapsed = monotonicSeconds() - sessionStart
@@ -138,11 +145,9 @@ public final class Trainer {
             rate = options.schedule.learningRate(atStep: state.step)
             optimizer.learningRate = rate
             task.model.train()
-            let (loss, items) = task.loss(batch: plan[state.position], step: state.step)
-            let value = loss.scalar
+            let (value, items) = task.lossAndGradients(batch: plan[state.position], step: state.step)
             var norm: Float = 0
             if value.isFinite {
-                loss.backward()
                 norm = clipGradientNorm(optimizer.parameters, maxNorm: options.maxGradientNorm ?? .infinity)
             }
             guard value.isFinite && norm.isFinite else {
@@ -163,7 +168,8 @@ public final class Trainer {
             state.seconds = secondsBefore + (monotonicSeconds() - sessionStart)
             smoothedLoss = smoothedLoss.map { 0.9 * $0 + 0.1 * Double(value) } ?? Double(value)
 
-            let isLast = state.step == options.steps
+            let outOfTime = state.step < options.steps && options.timeLimit.map { state.seconds >= $0 } == true
+            let isLast = state.step == options.steps || outOfTime
             let evaluates = isLast || (options.evaluateEvery.map { state.step % $0 == 0 } ?? false)
             if evaluates || state.step % options.logEvery == 0 {
                 var row = TrainingLog.Row(step: state.step, epoch: Double(state.epoch) + Double(state.position) / Double(plan.count),
@@ -209,12 +215,16 @@ public final class Trainer {
                 try onCheckpoint?(state)
             }
             bar.update(state.step, status: status())
-            if stoppedEarly { break }
+            if outOfTime {
+                bar.note("stopping at step \(state.step): the time limit of \(formatDuration(options.timeLimit!)) is reached")
+                stoppedAtTimeLimit = true
+            }
+            if stoppedEarly || stoppedAtTimeLimit { break }
         }
         bar.finish(state.step, status: status())
         try writeLog()
         return TrainingOutcome(state: state, lastEvaluation: lastEvaluation, stoppedEarly: stoppedEarly,
-                               itemsPerSecond: itemsPerSecond())
+                               stoppedAtTimeLimit: stoppedAtTimeLimit, itemsPerSecond: itemsPerSecond())
     }
 
     /// Writes train_log.csv and loss.svg.

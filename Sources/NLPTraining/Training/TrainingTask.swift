@@ -13,8 +13,21 @@ public protocol TrainingTask: AnyObject {
     /// The loss of one batch with its graph, and how many items (tokens, examples) it held.
     /// `step` is the number of optimizer steps before this one (for per-step randomness).
     func loss(batch: [Int], step: Int) -> (loss: Tensor, items: Int)
+    /// One batch's forward and backward: its loss, with the gradient added to the model's
+    /// parameters when the loss is finite, and its item count. The default is `loss(batch:step:)`
+    /// and its backward; a task that splits the batch over the cores (`DataParallel`) does both itself.
+    func lossAndGradients(batch: [Int], step: Int) -> (loss: Float, items: Int)
     /// Scores the model on held-out data (no graph, evaluation mode), or nil without such data.
     func evaluate() throws -> Evaluation?
+}
+
+extension TrainingTask {
+    public func lossAndGradients(batch: [Int], step: Int) -> (loss: Float, items: Int) {
+        let (loss, items) = self.loss(batch: batch, step: step)
+        let value = loss.scalar
+        if value.isFinite { loss.backward() }
+        return (value, items)
+    }
 }
 
 /// A held-out evaluation: the loss and the metric early stopping watches.

@@ -58,6 +58,9 @@ struct TrainTranslationCommand: ResumableTrainingCommand {
     @Option(help: "Optimizer steps.")
     var steps = 4000
 
+    @Option(help: "Stop after this many minutes of training (dev evaluations included), evaluating as after the last step.")
+    var timeLimit: Double?
+
     @Option(help: "Peak learning rate.")
     var lr: Float = 1e-3
 
@@ -104,6 +107,7 @@ struct TrainTranslationCommand: ResumableTrainingCommand {
         if let ffn, ffn < 1 { throw ValidationError("--ffn must be positive") }
         if arch == .lstm && ffn != nil { throw ValidationError("--ffn is the Transformer's feed-forward width; --arch lstm has none") }
         if arch == .lstm && dim % 2 != 0 { throw ValidationError("--dim \(dim) must be even for --arch lstm (two encoder directions of half of it)") }
+        if let timeLimit, !(timeLimit > 0 && timeLimit.isFinite) { throw ValidationError("--time-limit must be a positive number of minutes") }
         if !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number") }
         if !(labelSmoothing >= 0 && labelSmoothing < 1) { throw ValidationError("--label-smoothing must be in [0, 1)") }
         if !(dropout >= 0 && dropout < 1) { throw ValidationError("--dropout must be in [0, 1)") }
@@ -167,7 +171,8 @@ struct TrainTranslationCommand: ResumableTrainingCommand {
         let trainer = Trainer(task: task, optimizer: optimizer,
                               options: TrainerOptions(steps: steps, schedule: InverseSquareRootSchedule(peak: lr, warmupSteps: warmup),
                                                       maxGradientNorm: 1, logEvery: 10, evaluateEvery: evalEvery,
-                                                      checkpointEvery: checkpointEvery, seed: seed, title: "train-translation",
+                                                      checkpointEvery: checkpointEvery, timeLimit: timeLimit.map { $0 * 60 },
+                                                      seed: seed, title: "train-translation",
                                                       itemName: "tokens"),
                               folder: output, metricName: "bleu", arguments: resuming ? [] : arguments)
         if resuming {
@@ -186,7 +191,7 @@ struct TrainTranslationCommand: ResumableTrainingCommand {
         if devPairs.isEmpty { try model.save(to: output, tokenizer: tokenizerPath) }
         var metrics: [String: Any] = [
             "architecture": arch.rawValue, "parameters": model.parameterCount, "vocab_size": tokenizer.idCount,
-            "steps": outcome.state.step, "tokens": outcome.state.items, "seconds": outcome.state.seconds,
+            "steps": outcome.state.step, "stopped_at_time_limit": outcome.stoppedAtTimeLimit, "tokens": outcome.state.items, "seconds": outcome.state.seconds,
             "tokens_per_second": Double(outcome.state.items) / max(outcome.state.seconds, 1e-9),
             "train_loss": trainer.log.rows.last?.trainLoss ?? Double.nan, "training_pairs": train.count,
             "dev_pairs": devPairs.count, "test_pairs": test.count, "seed": seed,

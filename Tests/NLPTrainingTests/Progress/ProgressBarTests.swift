@@ -15,6 +15,14 @@ final class ProgressBarTests: XCTestCase {
         XCTAssertTrue(lines.allSatisfy { $0.hasSuffix("\n") && !$0.contains("\r") })
     }
 
+    /// With a time limit the ETA is the time left when that comes first.
+    func testTimeLimitCapsTheETA() {
+        let bar = ProgressBar("train", total: 1_000_000, terminal: false, output: { _ in })
+        bar.stopsAfter = 120
+        let line = bar.render(10, status: "", elapsed: 60)    // 10 steps a minute: the steps would take days
+        XCTAssertTrue(line.hasSuffix("ETA 1:00"), line)
+    }
+
     func testLiveBarRedrawsInPlace() {
         var out = ""
         let bar = ProgressBar("embed", total: 4, unit: "batches", terminal: true, output: { out += $0 })

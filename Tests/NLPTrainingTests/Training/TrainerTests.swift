@@ -178,6 +178,24 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(outcome.state.bestStep, 10)
         XCTAssertEqual(improvements, 1)
     }
+
+    /// A time limit stops the run after the step that reaches it, with an evaluation as after the last step.
+    func testTimeLimitStopsWithAnEvaluation() throws {
+        let task = TinyTask()
+        let optimizer = AdamW(parameters: task.model.parameters(), learningRate: 0.01)
+        let trainer = Trainer(task: task, optimizer: optimizer,
+                              options: TrainerOptions(steps: 1_000_000, schedule: ConstantSchedule(rate: 0.01), evaluateEvery: 500_000,
+                                                      timeLimit: 1e-9, seed: 1),
+                              folder: folder, metricName: "accuracy")
+        var notes: [String] = []
+        trainer.output = { notes.append($0) }
+        let outcome = try trainer.run()
+        XCTAssertTrue(outcome.stoppedAtTimeLimit)
+        XCTAssertFalse(outcome.stoppedEarly)
+        XCTAssertEqual(outcome.state.step, 1)
+        XCTAssertNotNil(outcome.lastEvaluation, "the stop evaluates as the last step does")
+        XCTAssertTrue(notes.joined().contains("time limit"), notes.joined())
+    }
 }
 
 extension Trainer {
