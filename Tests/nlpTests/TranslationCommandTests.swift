@@ -24,7 +24,7 @@ final class TranslationCommandTests: XCTestCase {
 
     func testTrainTranslateAndEvaluate() throws { try trainTranslateAndEvaluate(arch: "transformer") }
 
-    func testTrainTranslateAndEvaluateLSTM() throws { try trainTranslateAndEvaluate(arch: "lstm") }
+    func testTrainTranslateAndEvaluateLSTM() throws { try trainTranslateAndEvaluate(arch: "lstm-attention") }   // the name for --arch lstm
 
     func trainTranslateAndEvaluate(arch: String) throws {
         let letters = Array("abcdef")
@@ -41,7 +41,7 @@ final class TranslationCommandTests: XCTestCase {
                                         "--eval-every", "10", "--batch-tokens", "256", "--threads", "1"])
         XCTAssertEqual(train.status, 0, train.stderr)
         XCTAssertTrue(train.stdout.contains("best dev BLEU"), train.stdout)
-        XCTAssertTrue(train.stderr.contains(arch == "lstm" ? "model: LSTM" : "model: Transformer"), train.stderr)
+        XCTAssertTrue(train.stderr.contains(arch.hasPrefix("lstm") ? "model: LSTM" : "model: Transformer"), train.stderr)
         for file in ["config.json", "model.safetensors", "tokenizer.json", "test.tsv", "dev.tsv", "metrics.json", "train_log.csv"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: model + "/" + file), file)
         }

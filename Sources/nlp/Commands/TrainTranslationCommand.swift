@@ -2,7 +2,14 @@ import ArgumentParser
 import Foundation
 import NLPKit
 
-extension TranslationArchitecture: ExpressibleByArgument {}
+extension TranslationArchitecture: ExpressibleByArgument {
+    /// `lstm-attention` (the name the translation issue uses) is `lstm`.
+    public init?(argument: String) {
+        self.init(rawValue: argument == "lstm-attention" ? "lstm" : argument)
+    }
+
+    public static var allValueStrings: [String] { ["transformer", "lstm", "lstm-attention"] }
+}
 
 /// `nlp train-translation`: an encoder-decoder Transformer (or LSTM with attention) from sentence pairs.
 struct TrainTranslationCommand: ResumableTrainingCommand {
@@ -34,7 +41,7 @@ struct TrainTranslationCommand: ResumableTrainingCommand {
     @Option(help: "Vocabulary size of the joint BPE tokenizer.")
     var vocabSize = 8000
 
-    @Option(help: "transformer, or lstm (bidirectional LSTM encoder, LSTM decoder with attention).")
+    @Option(help: "transformer, or lstm (also lstm-attention: bidirectional LSTM encoder, LSTM decoder with attention).")
     var arch: TranslationArchitecture = .transformer
 
     @Option(help: "Encoder and decoder layers.")
