@@ -103,14 +103,7 @@ func trainShakespeare(_ options: BenchOptions, recurrent: Bool) throws {
         let parallel = (options.int("data-parallel") ?? 1) != 0 ? DataParallel(gpt) { GPTLanguageModel(gpt.config) } : nil
         step = { input, targets, index in
             adam.learningRate = schedule.learningRate(atStep: index)
-            let loss: Float
-            if let parallel {
-                loss = parallel.lossAndGradients(input, targets: targets) { $0.loss($1, targets: $2) }
-            } else {
-                let value = gpt.loss(input, targets: targets)
-                value.backward()
-                loss = value.scalar
-            }
+            let loss = gptLossAndGradients(gpt, parallel, input, targets)
             _ = clipGradientNorm(parameters, maxNorm: 1)
             adam.step()
             adam.zeroGrad()

@@ -126,14 +126,7 @@ func benchGPTStep(_ options: BenchOptions) throws {
     benchSteps("gpt-step", tokensPerStep: batch * length, options, defaultSteps: 20,
                extra: "\"parameters\": \(model.parameterCount), \"data_parallel\": \(parallel != nil)") {
         let (input, targets) = randomWindows(data, batch: batch, length: length, generator: generator)
-        let loss: Float
-        if let parallel {
-            loss = parallel.lossAndGradients(input, targets: targets) { $0.loss($1, targets: $2) }
-        } else {
-            let value = model.loss(input, targets: targets)
-            value.backward()
-            loss = value.scalar
-        }
+        let loss = gptLossAndGradients(model, parallel, input, targets)
         _ = clipGradientNorm(parameters, maxNorm: 1)
         decayed.step()
         plain.step()
@@ -141,6 +134,15 @@ func benchGPTStep(_ options: BenchOptions) throws {
         plain.zeroGrad()
         return loss
     }
+}
+
+/// A GPT's mean loss with its gradients: the batch split over the threads by `parallel`, or whole.
+func gptLossAndGradients(_ gpt: GPTLanguageModel, _ parallel: DataParallel<GPTLanguageModel>?, _ input: TokenBatch,
+                         _ targets: [Int32]) -> Float {
+    if let parallel { return parallel.lossAndGradients(input, targets: targets) { $0.loss($1, targets: $2) } }
+    let value = gpt.loss(input, targets: targets)
+    value.backward()
+    return value.scalar
 }
 
 /// The char-level LSTM LM of the peer figures: embedding 128, 2 × 256 LSTM, sequence 64,

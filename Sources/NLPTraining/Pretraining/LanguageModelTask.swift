@@ -116,12 +116,7 @@ public final class LanguageModelTask: TrainingTask {
     }
 
     public func lossAndGradients(batch: [Int], step: Int) -> (loss: Float, items: Int) {
-        guard let parallel else {
-            let (loss, items) = self.loss(batch: batch, step: step)
-            let value = loss.scalar
-            if value.isFinite { loss.backward() }
-            return (value, items)
-        }
+        guard let parallel else { return backpropagatedLoss(batch: batch, step: step) }
         let (input, targets) = example(batch.map { blocks.train[$0] }, generator: Trainer.stepGenerator(seed: seed, step: step, stream: 1))
         parallel.seedReplicaDropout(seed &+ UInt64(step) &* 0x9E37_79B9_7F4A_7C15)   // a resumed run draws the same masks
         let value = parallel.lossAndGradients(input, targets: targets) { $0.loss($1, targets: $2) }

@@ -23,6 +23,11 @@ public protocol TrainingTask: AnyObject {
 
 extension TrainingTask {
     public func lossAndGradients(batch: [Int], step: Int) -> (loss: Float, items: Int) {
+        backpropagatedLoss(batch: batch, step: step)
+    }
+
+    /// `loss(batch:step:)` and, when finite, its backward: the single-thread way of a step.
+    public func backpropagatedLoss(batch: [Int], step: Int) -> (loss: Float, items: Int) {
         let (loss, items) = self.loss(batch: batch, step: step)
         let value = loss.scalar
         if value.isFinite { loss.backward() }
