@@ -345,6 +345,7 @@ if "lstm-train" in tasks:
     row("  same: val loss, all 1,742 windows", "nats", field(ours, "val_loss"), field(peer, "val_loss"), before, False)
 if "sample" in tasks:
     trained = os.path.exists(os.path.join(gpt_folder, "config.json"))
+    samples = None
     for threads in sample_threads:   # the same models at every thread count
         before = load()
         peer = run_peer("sample", threads)
@@ -361,9 +362,10 @@ if "sample" in tasks:
                          f"{ours.get('cpu_seconds_per_token', float('nan')) * 1e6:.0f} CPU us a token; models: "
                          f"ours {'trained' if trained else 'random'}, PyTorch's {'trained' if peer['trained'] else 'random'} "
                          f"(equal shapes; the speed does not depend on the weights)")
-    if ours and peer:
-        notes.append(f"our sample: {ours.get('sample', '')[:160]!r}")
-        notes.append(f"PyTorch sample (no cache): {peer['nocache']['sample'][:160]!r}")
+            samples = ours.get('sample', ''), peer['nocache']['sample']
+    if samples:
+        notes.append(f"our sample: {samples[0][:160]!r}")
+        notes.append(f"PyTorch sample (no cache): {samples[1][:160]!r}")
 
 
 def cell(r):
