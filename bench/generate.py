@@ -20,11 +20,12 @@ threads wait at every op for the one that lost its core), so treat a loaded run'
               2,000 steps alone would take most of the bench's time budget) steps each side;
               validation loss over the same windows (state reset per window).
   sample      --tokens (500) new tokens after "\n", batch 1, temperature 1, from each side's trained
-              GPT (an equal-shape random one if gpt-train did not run), at --sample-threads (1: a
-              one-token step is too small to split, and PyTorch's thread pool spins badly when the
-              machine is shared): nanoGPT's generate() (no cache: the whole window again for every
-              token), PyTorch with a KV cache, and ours (the library's streaming TextGenerator,
-              detokenization included). One warm-up run, then 5 timed runs each. When the
+              GPT (an equal-shape random one if gpt-train did not run), at each of --sample-threads
+              (1,2), both sides at the same count: nanoGPT's generate() (no cache: the whole window
+              again for every token), PyTorch with a KV cache (torch.set_num_threads), and ours (the
+              library's streaming TextGenerator, detokenization included; at 2 threads its token
+              step splits every layer over two threads, at 1 it stays on one, which is what a busy
+              machine should use). One warm-up run, then 5 timed runs each. When the
               64-position window is full, the cached samplers restart from the last 32 tokens,
               re-encoded in one pass (learned positions cannot slide under a cache); nanoGPT's
               generate() slides its window by one token.
@@ -43,7 +44,7 @@ here = os.path.dirname(os.path.abspath(__file__))
 root = os.path.dirname(here)
 parser = argparse.ArgumentParser()
 parser.add_argument("--threads", type=int, default=2, help="threads for training")
-parser.add_argument("--sample-threads", type=int, default=1, help="threads for sampling (both sides)")
+parser.add_argument("--sample-threads", default="1,2", help="thread counts for sampling, comma-separated (both sides)")
 parser.add_argument("--binary", default=os.path.join(root, ".build", "release", "nlp-bench"))
 parser.add_argument("--data", default=os.path.join(root, "..", "shared", "data"))
 parser.add_argument("--out", default=os.path.join(root, ".build", "bench-generate"))
@@ -57,6 +58,7 @@ parser.add_argument("--timeout", type=float, default=420, help="seconds one side
 parser.add_argument("--budget", type=float, default=1800, help="seconds the whole bench may take")
 parser.add_argument("--peer", help=argparse.SUPPRESS)        # internal: run one peer measurement
 args = parser.parse_args()
+sample_threads = [int(n) for n in args.sample_threads.split(",")]
 sys.path.insert(0, os.path.join(here, "peers"))   # the shared PyTorch peers (-P leaves bench/ off the path)
 
 CONTEXT = 64
@@ -208,7 +210,7 @@ def peer_lstm_train():
 
 def peer_sample():
     import torch
-    torch.set_num_threads(args.sample_threads)
+    torch.set_num_threads(sample_threads[0])
     torch.manual_seed(1337)
     import nanogpt
     _, _, chars = shakespeare()
@@ -235,7 +237,7 @@ def peer_sample():
 
 
 if args.peer:
-    set_threads(args.sample_threads if args.peer == "sample" else args.threads)
+    set_threads(sample_threads[0] if args.peer == "sample" else args.threads)
     result = {"gpt-train": peer_gpt_train, "lstm-train": peer_lstm_train, "sample": peer_sample}[args.peer]()
     print(json.dumps(result))
     sys.exit(0)
@@ -264,16 +266,18 @@ def run(label, command):
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def run_peer(task):
-    return run(f"PyTorch {task}", [sys.executable, "-P", os.path.abspath(__file__), "--peer", task,
-                                   "--threads", str(args.threads), "--sample-threads", str(args.sample_threads),
-                                   "--data", args.data, "--out", args.out, "--steps", str(args.steps),
-                                   "--lstm-steps", str(args.lstm_steps), "--eval-interval", str(args.eval_interval),
-                                   "--eval-iters", str(args.eval_iters), "--tokens", str(args.tokens)])
+def run_peer(task, threads=None):
+    label = f"PyTorch {task}" + (f" ({threads} thread{'s' if threads > 1 else ''})" if threads else "")
+    return run(label, [sys.executable, "-P", os.path.abspath(__file__), "--peer", task,
+                       "--threads", str(args.threads), "--sample-threads", str(threads or sample_threads[0]),
+                       "--data", args.data, "--out", args.out, "--steps", str(args.steps),
+                       "--lstm-steps", str(args.lstm_steps), "--eval-interval", str(args.eval_interval),
+                       "--eval-iters", str(args.eval_iters), "--tokens", str(args.tokens)])
 
 
 def run_ours(task, threads, *extra):
-    return run(f"ours {task}", [args.binary, "generate", task, "--threads", str(threads), *extra])
+    return run(f"ours {task} ({threads} thread{'s' if threads > 1 else ''})",
+               [args.binary, "generate", task, "--threads", str(threads), *extra])
 
 
 def load():
@@ -340,22 +344,28 @@ if "lstm-train" in tasks:
     row(f"LSTM 2x256, {args.lstm_steps:,} steps: wall time", "s", field(ours, "seconds"), field(peer, "seconds"), before, False)
     row("  same: val loss, all 1,742 windows", "nats", field(ours, "val_loss"), field(peer, "val_loss"), before, False)
 if "sample" in tasks:
-    before = load()
-    peer = run_peer("sample")
     trained = os.path.exists(os.path.join(gpt_folder, "config.json"))
-    ours = run_ours("sample", args.sample_threads, "--model", gpt_folder if trained else "untrained", "--tokens", str(args.tokens),
-                    "--data", text_file)
-    name = f"sample {args.tokens} tokens, {args.sample_threads} thread{'s' if args.sample_threads > 1 else ''}"
-    row(f"{name}: ours (KV cache) vs nanoGPT generate() (no cache)", "tokens/s", ours, field(peer, "nocache"), before)
-    row(f"{name}: ours (KV cache) vs PyTorch with a KV cache", "tokens/s", ours, field(peer, "cached"), before)
-    if ours and peer:
-        nocache, cached = ours["median"] / peer["nocache"]["median"], ours["median"] / peer["cached"]["median"]
-        notes.append(f"sampling: ours / no cache = {nocache:.1f}x (bar >= 20: {verdict(nocache >= 20)}), "
-                     f"ours / KV cache = {cached:.2f}x (bar >= 1.5: {verdict(cached >= 1.5)}); models: "
-                     f"ours {'trained' if trained else 'random'}, PyTorch's {'trained' if peer['trained'] else 'random'} "
-                     f"(equal shapes; the speed does not depend on the weights)")
-        notes.append(f"our sample: {ours.get('sample', '')[:160]!r}")
-        notes.append(f"PyTorch sample (no cache): {peer['nocache']['sample'][:160]!r}")
+    samples = None
+    for threads in sample_threads:   # the same models at every thread count
+        before = load()
+        peer = run_peer("sample", threads)
+        ours = run_ours("sample", threads, "--model", gpt_folder if trained else "untrained", "--tokens", str(args.tokens),
+                        "--data", text_file)
+        name = f"sample {args.tokens} tokens, {threads} thread{'s' if threads > 1 else ''}"
+        row(f"{name}: ours (KV cache) vs nanoGPT generate() (no cache)", "tokens/s", ours, field(peer, "nocache"), before)
+        row(f"{name}: ours (KV cache) vs PyTorch with a KV cache", "tokens/s", ours, field(peer, "cached"), before)
+        if ours and peer:
+            nocache, cached = ours["median"] / peer["nocache"]["median"], ours["median"] / peer["cached"]["median"]
+            notes.append(f"sampling, {threads} thread{'s' if threads > 1 else ''}: ours / no cache = {nocache:.1f}x "
+                         f"(bar >= 20: {verdict(nocache >= 20)}), ours / KV cache = {cached:.2f}x (bar >= 1.5: "
+                         f"{verdict(cached >= 1.5)}); our token step on {ours.get('step_threads', 1)} thread(s), "
+                         f"{ours.get('cpu_seconds_per_token', float('nan')) * 1e6:.0f} CPU us a token; models: "
+                         f"ours {'trained' if trained else 'random'}, PyTorch's {'trained' if peer['trained'] else 'random'} "
+                         f"(equal shapes; the speed does not depend on the weights)")
+            samples = ours.get('sample', ''), peer['nocache']['sample']
+    if samples:
+        notes.append(f"our sample: {samples[0][:160]!r}")
+        notes.append(f"PyTorch sample (no cache): {samples[1][:160]!r}")
 
 
 def cell(r):
@@ -367,7 +377,7 @@ def cell(r):
 
 
 import torch  # noqa: E402  (only for the version in the title)
-print(f"## generate (training {args.threads} threads, sampling {args.sample_threads}; ours = release build, "
+print(f"## generate (training {args.threads} threads, sampling at {args.sample_threads} threads; ours = release build, "
       f"peer = PyTorch {torch.__version__}; whole bench {time.perf_counter() - began:.0f} s)")
 print()
 print("| what | unit | ours | PyTorch | ours vs PyTorch (> 1 favours ours) | load (1-min avg) |")

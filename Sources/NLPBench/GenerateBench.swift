@@ -6,6 +6,8 @@ import NLPKit
 //                                                    nanoGPT's CPU run on tiny Shakespeare
 //   train-lstm --data FILE --steps 500 --out DIR     the char LSTM LM, 2 × 256
 //   sample     --model DIR|untrained --tokens 500     streaming TextGenerator, batch 1, temperature 1
+//   step       [--rounds 200]                         GPTDecoder's one-token step alone (nanoGPT's char
+//                                                    shape, random weights): µs a step, percentiles
 // Each prints one JSON line.
 
 func runGenerateBench(_ arguments: [String]) throws {
@@ -16,7 +18,8 @@ func runGenerateBench(_ arguments: [String]) throws {
     case "train-gpt": try trainShakespeare(options, recurrent: false)
     case "train-lstm": try trainShakespeare(options, recurrent: true)
     case "sample": try benchSampling(options)
-    default: throw BenchError("generate: unknown task \(task) (train-gpt, train-lstm, sample)")
+    case "step": benchTokenStep(options)
+    default: throw BenchError("generate: unknown task \(task) (train-gpt, train-lstm, sample, step)")
     }
 }
 
@@ -168,7 +171,8 @@ func trainShakespeare(_ options: BenchOptions, recurrent: Bool) throws {
 }
 
 /// 500 tokens after "\n" through the streaming generator (sampling, decoding and detokenization
-/// included): warm-up, then 5 timed runs.
+/// included): warm-up, then 5 timed runs. With --threads 2 the token step runs on two threads
+/// (`step_threads`); `cpu_seconds_per_token` is the process's CPU time (all threads) over the timed runs.
 func benchSampling(_ options: BenchOptions) throws {
     let folder = options.string("model") ?? "untrained"
     let generator: TextGenerator
@@ -195,13 +199,43 @@ func benchSampling(_ options: BenchOptions) throws {
     }
     _ = try run()
     var rates: [Double] = []
+    var timedTokens = 0
+    let cpuBefore = TokenizerBench.processCPUSeconds()
     for _ in 0..<(options.int("runs") ?? 5) {
         var count = 0
         let t = try seconds { count = try run() }
         rates.append(Double(count) / t)
+        timedTokens += count
     }
-    print("{\"task\": \"sample\", \"threads\": \(Parallelism.threads), \"tokens\": \(tokens), \"unit\": \"tokens/s\", "
-          + "\(summary(rates)), \"sample\": \(jsonLiteral(String(sample.prefix(200))))}")
+    let cpu = TokenizerBench.processCPUSeconds() - cpuBefore
+    let stepThreads = (generator.decoder as? GPTDecoder)?.tokenStepThreads ?? 1
+    print("{\"task\": \"sample\", \"threads\": \(Parallelism.threads), \"step_threads\": \(stepThreads), \"tokens\": \(tokens), "
+          + "\"unit\": \"tokens/s\", \(summary(rates)), \"cpu_seconds_per_token\": \(cpu / Double(timedTokens)), "
+          + "\"sample\": \(jsonLiteral(String(sample.prefix(200))))}")
+}
+
+/// The one-token step alone, each timed: positions 1–63 after a one-token prompt, `rounds` times.
+/// The low percentiles show the step's speed when the machine lets it run; the median, how much
+/// other processes take from it.
+func benchTokenStep(_ options: BenchOptions) {
+    let model = GPTLanguageModel(.nanoGPTCharacters(), generator: RandomGenerator(seed: 1))
+    model.eval()
+    let decoder = GPTDecoder(model)
+    var times: [Double] = []
+    for round in 0..<(options.int("rounds") ?? 200) {
+        decoder.reset()
+        _ = decoder.feed([0])
+        for position in 1..<decoder.capacity {
+            let token = Int32((round + position * 7) % 65)
+            let begin = DispatchTime.now().uptimeNanoseconds
+            _ = decoder.feed([token])
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - begin) / 1000)
+        }
+    }
+    times.sort()
+    func percentile(_ p: Double) -> String { format(times[min(times.count - 1, Int(p * Double(times.count)))]) }
+    print("{\"task\": \"step\", \"threads\": \(Parallelism.threads), \"step_threads\": \(decoder.tokenStepThreads), "
+          + "\"unit\": \"us\", \"p10\": \(percentile(0.1)), \"p50\": \(percentile(0.5)), \"p90\": \(percentile(0.9)), \"steps\": \(times.count)}")
 }
 
 /// One progress line on stderr (the bench driver passes it through).

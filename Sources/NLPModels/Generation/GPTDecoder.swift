@@ -7,7 +7,9 @@ import NLPTensor
 /// prompt) go through sgemm.
 /// Keys and values are cached per layer as [B, heads, capacity, headWidth], so a head's keys are
 /// contiguous rows for the attention dot products. The logits equal the model's own forward
-/// (GPTDecoderTests checks them).
+/// (GPTDecoderTests checks them). With two or more threads, one row's one-token step of a model
+/// large enough to gain runs on two threads (`TwoThreadTokenStep`), with the same logits bit for
+/// bit; `tokenStepThreads` says which.
 public final class GPTDecoder: IncrementalDecoder {
     public let model: GPTLanguageModel
     public let batch: Int
@@ -16,7 +18,7 @@ public final class GPTDecoder: IncrementalDecoder {
 
     private let width: Int, heads: Int, headWidth: Int, innerWidth: Int
     /// Per layer [B, H, capacity, d].
-    private var keys: [Tensor], values: [Tensor]
+    private let keys: [Tensor], values: [Tensor]
     /// Scratch, grown to the largest feed: x residual stream, h normalized, qkv, attended, inner.
     private var scratchRows = 0
     private var x = Tensor(uninitializedShape: [0]), h = Tensor(uninitializedShape: [0])
@@ -24,6 +26,7 @@ public final class GPTDecoder: IncrementalDecoder {
     private var inner = Tensor(uninitializedShape: [0])
     private let last: Tensor
     private let scores: Tensor
+    private lazy var twoThreadStep = TwoThreadTokenStep(model, keys: keys, values: values, capacity: capacity)
 
     /// A decoder for `batch` rows of up to `capacity` positions (default: the model's context).
     public init(_ model: GPTLanguageModel, batch: Int = 1, capacity: Int? = nil) {
@@ -47,6 +50,12 @@ public final class GPTDecoder: IncrementalDecoder {
     public var vocabularySize: Int { model.config.vocabSize }
     public var context: Int? { capacity }
 
+    /// Threads a one-token step uses now: 2 for one row of a model large enough to gain when
+    /// `Parallelism.threads` ≥ 2 (a busy machine should run with 1), else 1.
+    public var tokenStepThreads: Int {
+        batch == 1 && Parallelism.threads >= 2 && TwoThreadTokenStep.work(model.config) >= TwoThreadTokenStep.minimumWork ? 2 : 1
+    }
+
     public func reset() { length = 0 }
 
     public func reorder(rows sources: [Int]) {
@@ -69,6 +78,12 @@ public final class GPTDecoder: IncrementalDecoder {
         precondition(length + t <= capacity, "\(length + t) positions exceed the decoder's \(capacity)")
         let vocabulary = vocabularySize
         for id in ids { precondition(id >= 0 && Int(id) < vocabulary, "token id \(id) outside the vocabulary of \(vocabulary)") }
+        if t == 1 && tokenStepThreads == 2 {
+            let logits = Tensor(uninitializedShape: [1, vocabulary])
+            twoThreadStep.logits(after: ids[0], at: length, into: logits.data)
+            length += 1
+            return logits
+        }
         growScratch(rows)
         let gpt = model.transformer, c = width
         let wte = gpt.tokenEmbeddings.weight.data, wpe = gpt.positionEmbeddings.weight.data
@@ -85,8 +100,8 @@ public final class GPTDecoder: IncrementalDecoder {
             Self.project(attended, rows: rows, block.attention.outputProjection, into: x, accumulate: true)
             Self.normalize(x, into: h, rows: rows, width: c, block.norm2)
             Self.project(h, rows: rows, block.mlp.expand, into: inner, accumulate: false)
-            let activated = block.mlp.activation(Tensor(shape: [rows, innerWidth], storage: self.inner.storage))
-            Self.project(activated.data, rows: rows, block.mlp.contract, into: x, accumulate: true)
+            GPTRowKernels.activate(inner, count: rows * innerWidth, block.mlp.activation)
+            Self.project(inner, rows: rows, block.mlp.contract, into: x, accumulate: true)
         }
         length += t
         for b in 0..<batch {
@@ -94,10 +109,9 @@ public final class GPTDecoder: IncrementalDecoder {
         }
         let logits = Tensor(uninitializedShape: [batch, vocabulary])
         if batch == 1 {
-            let y = logits.data, hidden = last.data
             // Serial: a dispatch to a second thread costs more than these few dot products, and far
             // more when another process holds the other core.
-            for v in 0..<vocabulary { y[v] = Kernels.dot(wte + v * c, hidden, count: c) }
+            GPTRowKernels.logits(last.data, embeddings: wte, width: c, rows: 0..<vocabulary, into: logits.data)
         } else {
             Gemm.multiply(last.data, transposeA: false, wte, transposeB: true, logits.data, m: batch, n: vocabulary, k: c)
         }
@@ -131,7 +145,6 @@ public final class GPTDecoder: IncrementalDecoder {
     private func attend(_ qkv: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>, t: Int, layer: Int) {
         let k = keys[layer].data, v = values[layer].data, d = headWidth, c = width, heads = self.heads
         let capacity = self.capacity, start = length
-        let scale = 1 / Float(d).squareRoot()
         let pairs = batch * heads, cost = t * (start + t) * d * 4
         // One chunk (the usual one-token step) uses the decoder's score row; parallel chunks their own.
         // A one-token step stays on this thread (see the logits); a prompt goes parallel over heads.
@@ -144,44 +157,28 @@ public final class GPTDecoder: IncrementalDecoder {
                 let b = pair / heads, head = pair % heads
                 let headKeys = k + pair * capacity * d, headValues = v + pair * capacity * d
                 for i in 0..<t {
-                    let keysSeen = start + i + 1
-                    let q = qkv + (b * t + i) * 3 * c + head * d
-                    for j in 0..<keysSeen { s[j] = Kernels.dot(q, headKeys + j * d, count: d) * scale }
-                    let top = Kernels.max(s, count: keysSeen)
-                    let total = Kernels.expShiftedInPlace(s, count: keysSeen, shift: top)
-                    let o = out + (b * t + i) * c + head * d
-                    o.update(repeating: 0, count: d)
-                    let norm = 1 / total
-                    for j in 0..<keysSeen {
-                        let p = s[j] * norm, value = headValues + j * d
-                        for e in 0..<d { o[e] = o[e].addingProduct(p, value[e]) }
-                    }
+                    GPTRowKernels.attend(qkv + (b * t + i) * 3 * c + head * d, keys: headKeys, values: headValues, seen: start + i + 1,
+                                         width: d, scores: s, into: out + (b * t + i) * c + head * d)
                 }
             }
         }
         if serial { run(0..<pairs) } else { Parallelism.forEachChunk(of: pairs, costPerItem: cost, run) }
-
     }
 
     /// rows of x [rows, C] → y, layer-normalized with the layer's gain and bias.
     private static func normalize(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, rows: Int, width n: Int,
                                   _ norm: LayerNorm) {
-        let w = norm.weight.data, b = norm.bias?.data, epsilon = norm.epsilon, invN = 1 / Float(n)
-        for r in 0..<rows {
-            let px = x + r * n, py = y + r * n
-            let mean = Kernels.sum(px, count: n) * invN
-            let rstd = 1 / (Kernels.sumOfSquares(px, count: n, centeredOn: mean) * invN + epsilon).squareRoot()
-            if let b {
-                for j in 0..<n { py[j] = b[j].addingProduct((px[j] - mean) * rstd, w[j]) }
-            } else {
-                for j in 0..<n { py[j] = (px[j] - mean) * rstd * w[j] }
-            }
-        }
+        let weights = GPTRowKernels.Norm(norm)
+        for r in 0..<rows { GPTRowKernels.normalize(x + r * n, into: y + r * n, width: n, weights) }
     }
 
     /// y = x·W + b for GPT-2's Conv1D (weight [in, out]); `accumulate` adds into y (the residual).
     private static func project(_ x: UnsafePointer<Float>, rows: Int, _ layer: Conv1D, into y: UnsafeMutablePointer<Float>,
                                 accumulate: Bool) {
+        if rows == 1 {
+            GPTRowKernels.project(x, GPTRowKernels.Projection(layer), columns: 0..<layer.outFeatures, into: y, accumulate: accumulate)
+            return
+        }
         let k = layer.inFeatures, n = layer.outFeatures, w = layer.weight.data
         if let bias = layer.bias?.data {
             for r in 0..<rows {
@@ -191,10 +188,6 @@ public final class GPTDecoder: IncrementalDecoder {
         } else if !accumulate {
             y.update(repeating: 0, count: rows * n)
         }
-        if rows == 1 {
-            Kernels.vectorMatrixProduct(x, w, rows: k, width: n, columns: 0..<n, into: y, accumulate: true)
-        } else {
-            Gemm.multiply(x, transposeA: false, w, transposeB: false, y, m: rows, n: n, k: k, beta: 1)
-        }
+        Gemm.multiply(x, transposeA: false, w, transposeB: false, y, m: rows, n: n, k: k, beta: 1)
     }
 }

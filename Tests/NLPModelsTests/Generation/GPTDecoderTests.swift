@@ -38,6 +38,65 @@ final class GPTDecoderTests: XCTestCase {
         }
     }
 
+    /// nanoGPT's char model shape (0.8 M parameters): large enough for the two-thread token step.
+    func nanoGPT(bias: Bool, vocabSize: Int = 65) -> GPTLanguageModel {
+        var config = GPTConfig.nanoGPTCharacters(vocabSize: vocabSize)
+        config.bias = bias
+        let model = GPTLanguageModel(config, generator: RandomGenerator(seed: 2))
+        model.eval()
+        return model
+    }
+
+    func withThreads<T>(_ count: Int, _ body: () throws -> T) rethrows -> T {
+        let saved = Parallelism.threads
+        Parallelism.setThreads(count)
+        defer { Parallelism.setThreads(saved) }
+        return try body()
+    }
+
+    func bits(_ logits: Tensor) -> [UInt32] { (0..<logits.count).map { logits.data[$0].bitPattern } }
+
+    func testTwoThreadStepGivesTheOneThreadLogitsBitForBit() {
+        for bias in [false, true] {
+            let model = nanoGPT(bias: bias)
+            XCTAssertEqual(withThreads(1) { GPTDecoder(model).tokenStepThreads }, 1)
+            XCTAssertEqual(withThreads(2) { GPTDecoder(model).tokenStepThreads }, 2)
+            XCTAssertEqual(withThreads(2) { GPTDecoder(model, batch: 2).tokenStepThreads }, 1)
+            for promptLength in [0, 5] {
+                let one = GPTDecoder(model), two = GPTDecoder(model)
+                var history: [Int32] = (0..<promptLength).map { Int32($0 * 11 % 65) }
+                if promptLength > 0 {   // the prompt path on one thread in both: only the token steps differ
+                    XCTAssertEqual(withThreads(1) { bits(one.feed(history)) }, withThreads(1) { bits(two.feed(history)) })
+                }
+                for position in promptLength..<64 {
+                    let token = Int32((position * 7 + 3) % 65)
+                    history.append(token)
+                    let a = withThreads(1) { one.feed([token]) }, b = withThreads(2) { two.feed([token]) }
+                    XCTAssertEqual(bits(a), bits(b), "bias \(bias) prompt \(promptLength) position \(position)")
+                    if position % 21 == 0 {
+                        XCTAssertLessThan(maxAbsDifference(b, lastLogits(model, [history])), 1e-4, "bias \(bias) position \(position)")
+                    }
+                }
+                XCTAssertEqual(two.length, 64)
+            }
+        }
+    }
+
+    func testTheSameSeedGivesTheSameTokensWithOneAndTwoThreads() throws {
+        let tokenizer = try TextGeneratorTests.characterTokenizer()
+        let model = nanoGPT(bias: true, vocabSize: TextGeneratorTests.alphabet.count + 2)
+        let generator = TextGenerator(decoder: GPTDecoder(model), tokenizer: tokenizer)
+        // 150 tokens: past the 64-position context, so the prompt path re-encodes the window twice.
+        let options = GenerationOptions(maxNewTokens: 150, stopAtEndOfText: false)
+        func tokens(threads: Int, seed: UInt64) -> [Int32] {
+            withThreads(threads) { generator.stream(prompt: [0], options: options, generator: RandomGenerator(seed: seed)).map(\.token) }
+        }
+        let one = tokens(threads: 1, seed: 7)
+        XCTAssertEqual(one.count, 150)
+        XCTAssertEqual(tokens(threads: 2, seed: 7), one)
+        XCTAssertNotEqual(tokens(threads: 2, seed: 8), one)
+    }
+
     func testReorderMovesRows() {
         let model = model(bias: true)
         let decoder = GPTDecoder(model, batch: 2)
