@@ -175,9 +175,10 @@ struct RecurrentLayer<Cell: RecurrentCellKernel> {
         return Partition(hidden: hidden, gates: Cell.gates, parts: parts)
     }
 
-    /// Runs `body(part)` for every part, in parallel when there are several.
-    static func forEachPart(_ count: Int, _ body: (Int) -> Void) {
-        if count == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: count, execute: body) }
+    /// Runs `body(part, step)` for every part and step, steps in order; the parts of a step run
+    /// side by side when there are two, meeting before the next step.
+    static func forEachStep(_ steps: Int, parts: Int, _ body: (_ part: Int, _ step: Int) -> Void) {
+        if parts == 1 { for s in 0..<steps { body(0, s) } } else { Parallelism.lockstep(steps: steps, body) }
     }
 
     func run() -> RecurrentLayerOutput {
@@ -219,34 +220,32 @@ struct RecurrentLayer<Cell: RecurrentCellKernel> {
         for j in 0..<n { (hPrev.data + j * lanes).update(from: h.data + j * w, count: w) }
         // Without the packed kernel the steps' products are single-threaded sgemm calls.
         if packedHH.isEmpty && parts > 1 { openblas_set_num_threads(1) }
-        for s in 0..<taken {
+        Self.forEachStep(taken, parts: parts) { p, s in
             let column = s * w
-            Self.forEachPart(parts) { p in
-                let units = split.units[p], u0 = units.lowerBound, rows = split.firstRow(p)
-                // This part's gate rows of W_hh · h_prev (the whole previous state, from hPrev).
-                let m = Cell.gates * units.count
-                switch (hh, packedHH.isEmpty) {
-                case (let hh?, false):
-                    packedHH[p].multiply(hPrev.data + column, ldb: lanes, lanes: w, into: hh.data + rows * w, ldc: w,
-                                         accumulate: false, scratch: scratch[p].data)
-                case (nil, false):
-                    packedHH[p].multiply(hPrev.data + column, ldb: lanes, lanes: w, into: gates.data + rows * lanes + column,
-                                         ldc: lanes, accumulate: true, scratch: scratch[p].data)
-                case (let hh?, true):
-                    sgemm(false, false, m, w, n, 1, whh.data + rows * n, n, hPrev.data + column, lanes, 0, hh.data + rows * w, w)
-                case (nil, true):
-                    sgemm(false, false, m, w, n, 1, whh.data + rows * n, n, hPrev.data + column, lanes, 1,
-                          gates.data + rows * lanes + column, lanes)
-                }
-                Cell.forward(hidden: units.count, lanes: w, gates: gates.data + rows * lanes + column, ld: lanes,
-                             hh: hh.map { UnsafePointer($0.data + rows * w) },
-                             hiddenBias: isGRU ? biasHH.map { UnsafePointer($0.data + 2 * n + u0) } : nil,
-                             h: h.data + u0 * w, c: c.map { $0.data + u0 * w },
-                             saved: saved.data + Cell.savedBlocks * u0 * lanes + column, active: active.data + column)
-                for j in units {
-                    (outputs.data + j * lanes + column).update(from: h.data + j * w, count: w)
-                    if s + 1 < taken { (hPrev.data + j * lanes + column + w).update(from: h.data + j * w, count: w) }
-                }
+            let units = split.units[p], u0 = units.lowerBound, rows = split.firstRow(p)
+            // This part's gate rows of W_hh · h_prev (the whole previous state, from hPrev).
+            let m = Cell.gates * units.count
+            switch (hh, packedHH.isEmpty) {
+            case (let hh?, false):
+                packedHH[p].multiply(hPrev.data + column, ldb: lanes, lanes: w, into: hh.data + rows * w, ldc: w,
+                                     accumulate: false, scratch: scratch[p].data)
+            case (nil, false):
+                packedHH[p].multiply(hPrev.data + column, ldb: lanes, lanes: w, into: gates.data + rows * lanes + column,
+                                     ldc: lanes, accumulate: true, scratch: scratch[p].data)
+            case (let hh?, true):
+                sgemm(false, false, m, w, n, 1, whh.data + rows * n, n, hPrev.data + column, lanes, 0, hh.data + rows * w, w)
+            case (nil, true):
+                sgemm(false, false, m, w, n, 1, whh.data + rows * n, n, hPrev.data + column, lanes, 1,
+                      gates.data + rows * lanes + column, lanes)
+            }
+            Cell.forward(hidden: units.count, lanes: w, gates: gates.data + rows * lanes + column, ld: lanes,
+                         hh: hh.map { UnsafePointer($0.data + rows * w) },
+                         hiddenBias: isGRU ? biasHH.map { UnsafePointer($0.data + 2 * n + u0) } : nil,
+                         h: h.data + u0 * w, c: c.map { $0.data + u0 * w },
+                         saved: saved.data + Cell.savedBlocks * u0 * lanes + column, active: active.data + column)
+            for j in units {
+                (outputs.data + j * lanes + column).update(from: h.data + j * w, count: w)
+                if s + 1 < taken { (hPrev.data + j * lanes + column + w).update(from: h.data + j * w, count: w) }
             }
         }
         if packedHH.isEmpty && parts > 1 { openblas_set_num_threads(Int32(Parallelism.threads)) }
@@ -299,44 +298,43 @@ struct RecurrentLayer<Cell: RecurrentCellKernel> {
         }
         let scratch = (0..<parts).map { _ in Tensor(uninitializedShape: [PackedWeight.depthBlock * w]) }
         if packed.isEmpty && parts > 1 { openblas_set_num_threads(1) }
-        // One parallel region a step: finish d(h) of step s + 1 (it needs every part's gate
-        // gradients of that step), then this part's cells of step s.
-        for s in stride(from: taken - 1, through: -1, by: -1) {
-            Self.forEachPart(parts) { p in
-                let units = split.units[p], u0 = units.lowerBound, rows = split.firstRow(p)
-                if s + 1 < taken {
-                    // d(h_prev) rows of this part = W_hhᵀ · dhh + direct; lanes past their end keep theirs.
-                    let later = (s + 1) * w, a = active.data + later
-                    if packed.isEmpty {
-                        sgemm(true, false, units.count, w, gh, 1, whh.data + u0, n, dhh.data + later, lanes, 0,
-                              recurrent.data + u0 * w, w)
-                    } else {
-                        packed[p].multiply(dhh.data + later, ldb: lanes, lanes: w, into: recurrent.data + u0 * w, ldc: w,
-                                           accumulate: false, scratch: scratch[p].data)
-                    }
-                    for j in units {
-                        let d = dh.data + j * w, r = recurrent.data + j * w, e = direct.data + j * w
-                        forEachLaneChunk(w) { row in
-                            let updated = VectorMath.load(r + row) + VectorMath.load(e + row)
-                            VectorMath.store(VectorMath.load(d + row).replacing(with: updated, where: VectorMath.load(a + row) .!= 0),
-                                             d + row)
-                        }
+        // Steps taken − 1 down to 0, then −1. In each: finish d(h) of step s + 1 (it needs every
+        // part's gate gradients of that step), then this part's cells of step s.
+        Self.forEachStep(taken + 1, parts: parts) { p, i in
+            let s = taken - 1 - i
+            let units = split.units[p], u0 = units.lowerBound, rows = split.firstRow(p)
+            if s + 1 < taken {
+                // d(h_prev) rows of this part = W_hhᵀ · dhh + direct; lanes past their end keep theirs.
+                let later = (s + 1) * w, a = active.data + later
+                if packed.isEmpty {
+                    sgemm(true, false, units.count, w, gh, 1, whh.data + u0, n, dhh.data + later, lanes, 0,
+                          recurrent.data + u0 * w, w)
+                } else {
+                    packed[p].multiply(dhh.data + later, ldb: lanes, lanes: w, into: recurrent.data + u0 * w, ldc: w,
+                                       accumulate: false, scratch: scratch[p].data)
+                }
+                for j in units {
+                    let d = dh.data + j * w, r = recurrent.data + j * w, e = direct.data + j * w
+                    forEachLaneChunk(w) { row in
+                        let updated = VectorMath.load(r + row) + VectorMath.load(e + row)
+                        VectorMath.store(VectorMath.load(d + row).replacing(with: updated, where: VectorMath.load(a + row) .!= 0),
+                                         d + row)
                     }
                 }
-                guard s >= 0 else { return }
-                let column = s * w
-                // The gradient reaching the state after step s: from later steps and the output.
-                for j in units { (total.data + j * w).update(from: dh.data + j * w, count: w) }
-                for row in 0..<b where s < lengths[row] {
-                    let source = g.data + (row * t + position(row, s)) * n
-                    for j in units { total.data[j * w + row] += source[j] }
-                }
-                Cell.backward(hidden: units.count, lanes: w, gates: gates.data + rows * lanes + column,
-                              saved: saved.data + Cell.savedBlocks * u0 * lanes + column, hPrev: hPrev.data + u0 * lanes + column,
-                              ld: lanes, dh: total.data + u0 * w, dc: dc.map { $0.data + u0 * w },
-                              dGates: dGates.data + rows * lanes + column, dhh: dhh.data + rows * lanes + column,
-                              direct: direct.data + u0 * w, active: active.data + column)
             }
+            guard s >= 0 else { return }
+            let column = s * w
+            // The gradient reaching the state after step s: from later steps and the output.
+            for j in units { (total.data + j * w).update(from: dh.data + j * w, count: w) }
+            for row in 0..<b where s < lengths[row] {
+                let source = g.data + (row * t + position(row, s)) * n
+                for j in units { total.data[j * w + row] += source[j] }
+            }
+            Cell.backward(hidden: units.count, lanes: w, gates: gates.data + rows * lanes + column,
+                          saved: saved.data + Cell.savedBlocks * u0 * lanes + column, hPrev: hPrev.data + u0 * lanes + column,
+                          ld: lanes, dh: total.data + u0 * w, dc: dc.map { $0.data + u0 * w },
+                          dGates: dGates.data + rows * lanes + column, dhh: dhh.data + rows * lanes + column,
+                          direct: direct.data + u0 * w, active: active.data + column)
         }
         if packed.isEmpty && parts > 1 { openblas_set_num_threads(Int32(Parallelism.threads)) }
         // d(h0): the last region left dh = d(state before step 0).

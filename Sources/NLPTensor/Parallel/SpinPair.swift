@@ -4,18 +4,19 @@ import Synchronization
 
 /// The calling thread and one persistent worker thread running a job side by side, meeting at
 /// barriers that spin on atomics. A two-thread token step of a small GPT meets about sixteen
-/// times in some tens of microseconds; a Dispatch parallel region costs several microseconds a
-/// call, more than the work between two meetings.
+/// times in some tens of microseconds, a recurrent layer once a time step; a Dispatch parallel
+/// region costs several microseconds a call (and its idle workers' sched_yield calls were a fifth
+/// of an LSTM step's profile), more than the work between two meetings.
 ///
 /// A waiting thread spins a bounded number of times and then yields its core (`sched_yield`) at
 /// every further check, so that when the other thread has lost its core (to another process, or
 /// to this thread) the waiter does not hold its own core for long. Between jobs the worker keeps
 /// spinning (and yielding) for up to a millisecond — the next token usually comes much sooner —
 /// then sleeps on a semaphore until the next job. The owner calls `stop()` when done with it.
-final class SpinPair: @unchecked Sendable {
+public final class SpinPair: @unchecked Sendable {
     /// A job: each thread calls it with its party, 0 the caller, 1 the worker, and calls
     /// `meet(party)` at the same points (the same number of times) to wait for the other.
-    typealias Job = (_ party: Int) -> Void
+    public typealias Job = (_ party: Int) -> Void
 
     /// Spins of a wait before each further check also yields the core (well under a microsecond).
     /// Short, because on a loaded machine the scheduler often puts both threads on one core, where
@@ -37,14 +38,14 @@ final class SpinPair: @unchecked Sendable {
     /// The current job: written by the caller before it posts, read by the worker after it sees the post.
     private var job: Job?
 
-    init() {
+    public init() {
         let thread = Thread { [self] in work() }   // the thread keeps the pair alive until stop()
         thread.name = "NLPKit two-thread step"
         thread.start()
     }
 
     /// Runs `job` on both threads and returns when both have finished it.
-    func run(_ job: @escaping Job) {
+    public func run(_ job: @escaping Job) {
         self.job = job
         post()
         job(0)
@@ -55,12 +56,12 @@ final class SpinPair: @unchecked Sendable {
     /// Waits until the other party has reached the same meeting: writes made before `meet` by
     /// either thread are visible to both after it.
     @inline(__always)
-    func meet(_ party: Int) {
+    public func meet(_ party: Int) {
         if party == 0 { Self.meet(callerMeetings, waitingFor: workerMeetings) } else { Self.meet(workerMeetings, waitingFor: callerMeetings) }
     }
 
     /// Ends the worker thread (after any job in flight) and waits until it has.
-    func stop() {
+    public func stop() {
         stopping.store(true, ordering: .releasing)
         post()
         finished.wait()
@@ -87,8 +88,12 @@ final class SpinPair: @unchecked Sendable {
         while true {
             seen = nextJob(after: seen)
             if stopping.load(ordering: .acquiring) { break }
-            let body = job!
-            body(1)
+            // The job is let go before the last meeting: a caller running a non-escaping closure
+            // through `withoutActuallyEscaping` checks, once `run` returns, that no one holds it.
+            do {
+                let body = job!
+                body(1)
+            }
             meet(1)
         }
         finished.signal()
