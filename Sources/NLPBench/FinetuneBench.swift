@@ -2,7 +2,7 @@ import Foundation
 import NLPKit
 
 // `nlp-bench finetune train --model DIR --data TSV [--rows 2000] [--batch-size 32] [--max-length 64]
-//  [--grouped 1] [--steps 30] [--warmup 3] [--windows 3] [--threads N]`: our side of bench/finetune.py — the
+//  [--grouped 1] [--data-parallel 1|0] [--steps 30] [--warmup 3] [--windows 3] [--threads N]`: our side of bench/finetune.py — the
 // training step of `nlp finetune` (BERT + mean pooling + linear head, AdamW, clipping) on the
 // first rows of a TSV, batched as the command batches them; prints examples/s as one JSON line.
 
@@ -33,17 +33,18 @@ func runFinetuneBench(_ arguments: [String]) throws {
     let plan = options.int("grouped") == 0 ? BatchPlan.shuffled(count: texts.count, batchSize: batchSize, seed: 1)
                                            : task.batches(epoch: 0, seed: 1)
     classifier.train()
+    let dataParallel = (options.int("data-parallel") ?? 1) != 0   // 0: the whole batch with threaded kernels
     var next = 0, examplesDone = 0
     func step() -> Float {
         let batch = plan[next % plan.count]
         next += 1
         examplesDone += batch.count
-        let loss = task.loss(batch: batch, step: next).loss
-        loss.backward()
+        let loss = dataParallel ? task.lossAndGradients(batch: batch, step: next).loss
+                                : task.backpropagatedLoss(batch: batch, step: next).loss
         _ = clipGradientNorm(optimizer.parameters, maxNorm: 1)
         optimizer.step()
         optimizer.zeroGrad()
-        return loss.scalar
+        return loss
     }
     let warmup = options.int("warmup") ?? 3, steps = options.int("steps") ?? 30, windows = options.int("windows") ?? 3
     var loss: Float = 0

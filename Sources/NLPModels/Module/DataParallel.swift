@@ -55,9 +55,7 @@ public final class DataParallel<Model: Module> {
     public func shardCount(rows: Int) -> Int { Swift.min(replicas.count + 1, rows) }
 
     /// The mean loss over the batch's counted targets (≠ `ignoreIndex`), with its gradient added to
-    /// the primary's parameters. `loss` returns a shard's mean loss over its own counted targets; each
-    /// shard's backward is seeded with its share of the counted targets, so the sum is the
-    /// gradient of the whole batch's mean.
+    /// the primary's parameters. `loss` returns a shard's mean loss over its own counted targets.
     public func lossAndGradients(_ input: TokenBatch, targets: [Int32], ignoreIndex: Int32 = -100,
                                  _ loss: (Model, TokenBatch, [Int32]) -> Tensor) -> Float {
         run(input, targets: targets, ignoreIndex: ignoreIndex, backward: true, loss)
@@ -69,14 +67,30 @@ public final class DataParallel<Model: Module> {
         noGrad { run(input, targets: targets, ignoreIndex: ignoreIndex, backward: false, loss) }
     }
 
+    /// The mean loss over a batch of `rows` rows (sequences, examples), with its gradient added to
+    /// the primary's parameters. `loss` returns the mean loss of a contiguous range of rows on the
+    /// copy of the model it is given; `weight` counts the items a range's mean runs over (its row
+    /// count for one label a row). Each shard's backward is seeded with its share of the counted
+    /// items, so the sum is the gradient of the whole batch's mean.
+    public func lossAndGradients(rows: Int, weight: (Range<Int>) -> Int, _ loss: (Model, Range<Int>) -> Tensor) -> Float {
+        run(rows: rows, weight: weight, backward: true, loss)
+    }
+
     private func run(_ input: TokenBatch, targets: [Int32], ignoreIndex: Int32, backward: Bool,
                      _ loss: (Model, TokenBatch, [Int32]) -> Tensor) -> Float {
         precondition(targets.count == input.batch * input.length,
                      "\(targets.count) targets for a batch of \(input.batch) × \(input.length)")
-        let shards = shardCount(rows: input.batch)
-        let counted = targets.reduce(0) { $0 + ($1 == ignoreIndex ? 0 : 1) }
+        func targetsOf(_ rows: Range<Int>) -> ArraySlice<Int32> { targets[(rows.lowerBound * input.length)..<(rows.upperBound * input.length)] }
+        return run(rows: input.batch, weight: { targetsOf($0).reduce(0) { $0 + ($1 == ignoreIndex ? 0 : 1) } }, backward: backward) { copy, rows in
+            loss(copy, rows == 0..<input.batch ? input : input.rows(rows), Array(targetsOf(rows)))
+        }
+    }
+
+    private func run(rows: Int, weight: (Range<Int>) -> Int, backward: Bool, _ loss: (Model, Range<Int>) -> Tensor) -> Float {
+        let shards = shardCount(rows: rows)
+        let counted = weight(0..<rows)
         if shards <= 1 || counted == 0 {
-            let value = loss(model, input, targets)
+            let value = loss(model, 0..<rows)
             if backward { value.backward() }
             return value.scalar
         }
@@ -93,12 +107,11 @@ public final class DataParallel<Model: Module> {
                 for (own, primary) in zip(replicaParameters[shard - 1], parameters) { own.assign(primary) }
                 if copy.isTraining != training { copy.train(training) }
             }
-            let rows = Parallelism.chunkRange(shard, of: shards, count: input.batch)
-            let shardTargets = Array(targets[(rows.lowerBound * input.length)..<(rows.upperBound * input.length)])
-            let shardCounted = shardTargets.reduce(0) { $0 + ($1 == ignoreIndex ? 0 : 1) }
+            let range = Parallelism.chunkRange(shard, of: shards, count: rows)
+            let shardCounted = weight(range)
             guard shardCounted > 0 else { return }
             let share = Float(shardCounted) / Float(counted)
-            let value = loss(copy, input.rows(rows), shardTargets)
+            let value = loss(copy, range)
             if backward { value.backward(Tensor(shape: value.shape, repeating: share)) }
             shareOfLoss[shard] = value.scalar * share
         }

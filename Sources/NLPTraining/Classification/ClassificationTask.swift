@@ -14,6 +14,10 @@ public final class ClassificationTask: TrainingTask {
     public var labelSmoothing: Float = 0
     /// The report of the last evaluation.
     public private(set) var lastReport: ClassificationReport?
+    /// A BERT classifier's batches split over the threads (one replica per extra thread): nil on
+    /// one thread. At MiniLM's size the per-op parallel regions of a whole-batch step cost more
+    /// than one region a step.
+    let parallel: DataParallel<BertForSequenceClassification>?
 
     public var model: Module { classifier }
 
@@ -26,6 +30,11 @@ public final class ClassificationTask: TrainingTask {
         self.dev = dev
         self.devLabels = devLabels
         self.batchSize = batchSize
+        if let bert = classifier as? BertForSequenceClassification, Parallelism.threads > 1, batchSize > 1 {
+            parallel = DataParallel(bert) { BertForSequenceClassification(bert.config, labels: bert.labels, pooling: bert.pooling) }
+        } else {
+            parallel = nil
+        }
     }
 
     public func batches(epoch: Int, seed: UInt64) -> [[Int]] {
@@ -35,6 +44,17 @@ public final class ClassificationTask: TrainingTask {
     public func loss(batch: [Int], step: Int) -> (loss: Tensor, items: Int) {
         let logits = classifier.logits(train.batch(batch))
         return (logits.crossEntropy(targets: batch.map { trainLabels[$0] }, labelSmoothing: labelSmoothing), batch.count)
+    }
+
+    public func lossAndGradients(batch: [Int], step: Int) -> (loss: Float, items: Int) {
+        guard let parallel else { return backpropagatedLoss(batch: batch, step: step) }
+        parallel.seedReplicaDropout(UInt64(step) &* 0x9E37_79B9_7F4A_7C15)   // a resumed run draws the same masks
+        let value = parallel.lossAndGradients(rows: batch.count, weight: \.count) { copy, rows in
+            let examples = Array(batch[rows])
+            return copy.logits(train.batch(examples)).crossEntropy(targets: examples.map { trainLabels[$0] },
+                                                                  labelSmoothing: labelSmoothing)
+        }
+        return (value, batch.count)
     }
 
     /// Logits of every text of `texts` [count, labels], in order (no graph, evaluation mode).

@@ -21,6 +21,14 @@ public struct EncodedTexts: Sendable {
         self.padId = padId
     }
 
+    /// Sequences already tokenized (with their segment ids for pairs).
+    public init(sequences: [[Int32]], typeIds: [[Int32]]? = nil, padId: Int32) {
+        precondition(typeIds.map { $0.map(\.count) == sequences.map(\.count) } ?? true, "one segment id per token")
+        self.sequences = sequences
+        self.typeIds = typeIds
+        self.padId = padId
+    }
+
     public var count: Int { sequences.count }
 
     /// The sequences at `indices`, right-padded to the longest of them, with the attention mask.
