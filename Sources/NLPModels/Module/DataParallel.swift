@@ -12,8 +12,8 @@ import NLPTensor
 ///
 /// Each replica re-reads the primary's parameters at the start of every call, so an optimizer step
 /// on the primary is all the synchronisation there is. Buffers (tensors without a gradient) are not
-/// copied: `replica` must build them as the primary has them (GPT and the LSTM LM have none). Replicas follow the primary's `isTraining`;
-/// a replica's dropout draws from a generator of its own.
+/// copied: `replica` must build them as the primary has them (GPT, BERT and the LSTM LM have none).
+/// Replicas follow the primary's `isTraining`; a replica's dropout draws from a generator of its own.
 public final class DataParallel<Model: Module> {
     /// The model whose parameters hold the summed gradients.
     public let model: Model
