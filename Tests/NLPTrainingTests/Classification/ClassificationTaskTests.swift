@@ -18,7 +18,7 @@ final class ClassificationTaskTests: XCTestCase {
         let sequences = (0..<7).map { i in (0..<(3 + i % 4 * 2)).map { _ in Int32(1 + generator.nextInt(below: 29)) } }
         let texts = EncodedTexts(sequences: sequences, padId: 0)
         let task = ClassificationTask(classifier: classifier, train: texts, trainLabels: [0, 1, 2, 0, 1, 1, 2],
-                                      dev: nil, devLabels: [], batchSize: 7)
+                                      dev: nil, devLabels: [], batchSize: 7, dataParallel: true)
         XCTAssertNotNil(task.parallel)
         classifier.train()
         let batch = [6, 0, 3, 5, 1, 4, 2]
