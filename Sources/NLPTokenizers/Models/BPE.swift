@@ -34,6 +34,9 @@ public final class BPE: BuiltInModel, @unchecked Sendable {
     private let joinable: JoinableBytePairs?
     /// Words up to this many bytes are cached.
     static let cacheableLength = 256
+    /// This model's number, unique in the process (names its per-thread word caches; a freed
+    /// model's address can be reused, its serial cannot).
+    let serial = BPE.nextSerial()
 
     public init(vocabulary: [(String, Int)], merges: [(String, String)], unknownToken: String? = nil,
                 continuingSubwordPrefix: String? = nil, endOfWordSuffix: String? = nil, fuseUnknown: Bool = false,
@@ -235,8 +238,8 @@ public final class BPE: BuiltInModel, @unchecked Sendable {
             merge(word, byteLevel: byteLevel, scratch: scratch, into: tokens)
             return
         }
-        if tokens.cacheModelID != ObjectIdentifier(self) {
-            tokens.useCache(Workspace.current.cache(for: self), of: self)
+        if tokens.cacheModel != serial {
+            tokens.useCache(Workspace.current.cache(for: self))
         }
         tokens.cacheRef!._withUnsafeGuaranteedRef { cache in
             let hash = BPECache.hash(word, byteLevel)
