@@ -86,8 +86,8 @@ extension Tokenizer {
     /// (the same words, in the same order, as pre-tokenizing first).
     private func tokenizeWords(_ w: Scratch, _ path: WordPath, into raw: RawSequence) {
         raw.removeAll()
-        let scanner = path.scanner, model = path.model
-        let byteLevel = scanner.wordsAreByteLevel
+        // `path.scanner` and `path.model` are read in place (a local copy would retain the shared model).
+        let byteLevel = path.scanner.wordsAreByteLevel
         let tokens = w.modelTokens
         let splits = w.text.splits
         w.text.bytes.withUnsafeBufferPointer { arenaBuffer in
@@ -102,9 +102,9 @@ extension Tokenizer {
                         word += 1
                         continue
                     }
-                    scanner.forEachWord(in: UnsafeBufferPointer(start: arena + s, count: e - s)) { a, b in
+                    path.scanner.forEachWord(in: UnsafeBufferPointer(start: arena + s, count: e - s)) { a, b in
                         tokens.count = 0
-                        model.tokenize(UnsafeBufferPointer(start: arena + s + a, count: b - a), byteLevel: byteLevel, into: tokens)
+                        path.model.tokenize(UnsafeBufferPointer(start: arena + s + a, count: b - a), byteLevel: byteLevel, into: tokens)
                         raw.append(tokens, at: s + a, word: Int32(word), &mapper, arena)
                         word += 1
                     }
