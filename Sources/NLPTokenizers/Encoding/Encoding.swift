@@ -70,6 +70,16 @@ public struct Encoding: Equatable, Sendable {
 
     init(source: TokenSource?) { self.source = source }
 
+    init(ids: [Int], offsets: [Span], info: [TokenInfo], source: TokenSource?, overrides: [TokenOverride],
+         sequenceRanges: (first: Range<Int>?, second: Range<Int>?)) {
+        self.ids = ids
+        self.offsets = offsets
+        self.info = info
+        self.source = source
+        self.overrides = overrides
+        self.sequenceRanges = sequenceRanges
+    }
+
     public var count: Int { ids.count }
     public var isEmpty: Bool { ids.isEmpty }
 

@@ -34,6 +34,9 @@ public final class BPE: BuiltInModel, @unchecked Sendable {
     private let joinable: JoinableBytePairs?
     /// Words up to this many bytes are cached.
     static let cacheableLength = 256
+    /// This model's number, unique in the process (names its per-thread word caches; a freed
+    /// model's address can be reused, its serial cannot).
+    let serial = BPE.nextSerial()
 
     public init(vocabulary: [(String, Int)], merges: [(String, String)], unknownToken: String? = nil,
                 continuingSubwordPrefix: String? = nil, endOfWordSuffix: String? = nil, fuseUnknown: Bool = false,
@@ -201,22 +204,34 @@ public final class BPE: BuiltInModel, @unchecked Sendable {
     @inline(__always)
     private func tokenizePiece(of word: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ bytePairs: UnsafePointer<Int32>,
                                _ scratch: BPEScratch, into tokens: TokenBuffer) {
-        // One or two bytes (most pieces of CJK text): at most one merge, read from the pair table.
+        // One or two bytes (most pieces of CJK text): at most one merge, read from the pair table,
+        // here in the loop over the word (the longer pieces take a call).
         if end - start <= 2 {
+            tokens.reserve(2)
+            let out = tokens.base + tokens.count
             let a = Int(word[start])
             if end - start == 2 {
                 let b = Int(word[start + 1]), pair = 2 * (a << 8 | b)
                 if bytePairs[pair] != Int32.max {
-                    tokens.append(ModelToken(id: bytePairs[pair + 1], start: Int32(start), end: Int32(end)))
+                    out[0] = ModelToken(id: bytePairs[pair + 1], start: Int32(start), end: Int32(end))
+                    tokens.count += 1
                 } else {
-                    tokens.append(ModelToken(id: byteLevelIDs[a], start: Int32(start), end: Int32(start + 1)))
-                    tokens.append(ModelToken(id: byteLevelIDs[b], start: Int32(start + 1), end: Int32(end)))
+                    out[0] = ModelToken(id: byteLevelIDs[a], start: Int32(start), end: Int32(start + 1))
+                    out[1] = ModelToken(id: byteLevelIDs[b], start: Int32(start + 1), end: Int32(end))
+                    tokens.count += 2
                 }
             } else {
-                tokens.append(ModelToken(id: byteLevelIDs[a], start: Int32(start), end: Int32(end)))
+                out[0] = ModelToken(id: byteLevelIDs[a], start: Int32(start), end: Int32(end))
+                tokens.count += 1
             }
             return
         }
+        tokenizeLongPiece(of: word, start, end, scratch, into: tokens)
+    }
+
+    @inline(never)
+    private func tokenizeLongPiece(of word: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ scratch: BPEScratch,
+                                   into tokens: TokenBuffer) {
         let first = tokens.count
         tokenizeCached(UnsafeBufferPointer(start: word + start, count: end - start), byteLevel: true, scratch, into: tokens)
         guard start > 0 else { return }
@@ -235,8 +250,8 @@ public final class BPE: BuiltInModel, @unchecked Sendable {
             merge(word, byteLevel: byteLevel, scratch: scratch, into: tokens)
             return
         }
-        if tokens.cacheModelID != ObjectIdentifier(self) {
-            tokens.useCache(Workspace.current.cache(for: self), of: self)
+        if tokens.cacheModel != serial {
+            tokens.useCache(Workspace.current.cache(for: self))
         }
         tokens.cacheRef!._withUnsafeGuaranteedRef { cache in
             let hash = BPECache.hash(word, byteLevel)

@@ -1,15 +1,27 @@
+import Synchronization
+
 /// One thread's cache of BPE results for one model: word bytes → tokens, in raw memory (looked up
 /// per word, so no reference counting on the way). Two generations: when the newer one is full, the
 /// older one is dropped and the newer takes its place, and a hit in the older generation is copied
 /// into the newer — so a full cache forgets the words not seen lately, never the frequent ones.
 final class BPECache {
-    weak var owner: BPE?
+    /// The `BPE.serial` of the model whose results these are.
+    let model: UInt64
     /// Entries in one generation (the cache holds at most twice as many).
     static let generationCapacity = 32_768
-    private var newer = BPECacheTable()
-    private var older = BPECacheTable()
+    /// The two generations (which one is the newer flips), used through unretained references:
+    /// a look-up touches no reference count.
+    private let first = BPECacheTable(), second = BPECacheTable()
+    private let firstReference: Unmanaged<BPECacheTable>, secondReference: Unmanaged<BPECacheTable>
+    private var firstIsNewer = true
+    @inline(__always) private var newer: Unmanaged<BPECacheTable> { firstIsNewer ? firstReference : secondReference }
+    @inline(__always) private var older: Unmanaged<BPECacheTable> { firstIsNewer ? secondReference : firstReference }
 
-    init(owner: BPE) { self.owner = owner }
+    init(model: UInt64) {
+        self.model = model
+        firstReference = Unmanaged.passUnretained(first)
+        secondReference = Unmanaged.passUnretained(second)
+    }
 
     @inline(__always)
     static func hash(_ word: UnsafeBufferPointer<UInt8>, _ byteLevel: Bool) -> UInt64 {
@@ -19,10 +31,10 @@ final class BPECache {
     /// Appends the cached tokens of `word` (whose `hash(_:_:)` is `h`), or returns false.
     @inline(__always)
     func lookup(_ word: UnsafeBufferPointer<UInt8>, hash h: UInt64, into tokens: TokenBuffer) -> Bool {
-        if newer.lookup(word, h, into: tokens) { return true }
-        guard older.count > 0 else { return false }
+        if newer._withUnsafeGuaranteedRef({ $0.lookup(word, h, into: tokens) }) { return true }
+        guard older._withUnsafeGuaranteedRef({ $0.count > 0 }) else { return false }
         let first = tokens.count
-        guard older.lookup(word, h, into: tokens) else { return false }
+        guard older._withUnsafeGuaranteedRef({ $0.lookup(word, h, into: tokens) }) else { return false }
         insert(word, h, UnsafeBufferPointer(start: tokens.base + first, count: tokens.count - first))
         return true
     }
@@ -35,11 +47,20 @@ final class BPECache {
     }
 
     private func insert(_ word: UnsafeBufferPointer<UInt8>, _ h: UInt64, _ tokens: UnsafeBufferPointer<ModelToken>) {
-        if newer.count >= BPECache.generationCapacity {
-            swap(&newer, &older)
-            newer.removeAll()
+        if newer._withUnsafeGuaranteedRef({ $0.count >= BPECache.generationCapacity }) {
+            firstIsNewer.toggle()
+            newer._withUnsafeGuaranteedRef { $0.removeAll() }
         }
-        newer.insert(word, h, tokens)
+        newer._withUnsafeGuaranteedRef { $0.insert(word, h, tokens) }
+    }
+}
+
+extension BPE {
+    private static let serials = Atomic<UInt64>(0)
+
+    /// 1, 2, 3, … (0 is no model).
+    static func nextSerial() -> UInt64 {
+        serials.wrappingAdd(1, ordering: .relaxed).newValue
     }
 }
 
@@ -53,19 +74,27 @@ final class BPECacheTable {
     /// the slot, so growing needs no key rehashed.
     private var slots: UnsafeMutablePointer<UInt64>
     private var mask: Int
-    private let records = GrowableBuffer<UInt32>(capacity: 1 << 12)
+    /// The records, in raw memory held by the table itself (a lookup reads no other object, so it
+    /// touches no reference count).
+    private var records: UnsafeMutablePointer<UInt32>
+    private var recordCapacity = 1 << 12
+    private var recordCount = 0
 
     init() {
         mask = 1023
         slots = .allocate(capacity: mask + 1)
         slots.initialize(repeating: 0, count: mask + 1)
+        records = .allocate(capacity: recordCapacity)
     }
 
-    deinit { slots.deallocate() }
+    deinit {
+        slots.deallocate()
+        records.deallocate()
+    }
 
     func removeAll() {
         slots.update(repeating: 0, count: mask + 1)
-        records.count = 0
+        recordCount = 0
         count = 0
     }
 
@@ -77,17 +106,22 @@ final class BPECacheTable {
             let slot = slots[s]
             if slot == 0 { return false }
             if slot >> 32 == tag {
-                let record = records.base + (Int(UInt32(truncatingIfNeeded: slot)) - 1)
+                let record = records + (Int(UInt32(truncatingIfNeeded: slot)) - 1)
                 let header = record[0]
                 if Int(header & 0xFFFF) == n && BPECacheTable.equal(UnsafeRawPointer(record + 1), word.baseAddress!, n) {
                     var t = record + 1 + (n + 3) >> 2
                     var start: Int32 = 0
-                    for _ in 0..<Int(header >> 16) {
+                    let m = Int(header >> 16)
+                    tokens.reserve(m)
+                    // Written through a local pointer: no call on the buffer in the loop.
+                    let out = tokens.base + tokens.count
+                    for k in 0..<m {
                         let end = Int32(bitPattern: t[1])
-                        tokens.append(ModelToken(id: Int32(bitPattern: t[0]), start: start, end: end))
+                        out[k] = ModelToken(id: Int32(bitPattern: t[0]), start: start, end: end)
                         start = end
                         t += 2
                     }
+                    tokens.count += m
                     return true
                 }
             }
@@ -100,9 +134,9 @@ final class BPECacheTable {
         if 2 * (count + 1) > mask + 1 { grow() }
         let n = word.count, keyWords = (n + 3) >> 2
         let size = 1 + keyWords + 2 * tokens.count
-        records.reserve(size)
-        let offset = records.count
-        let record = records.base + offset
+        if recordCount + size > recordCapacity { growRecords(recordCount + size) }
+        let offset = recordCount
+        let record = records + offset
         record[0] = UInt32(n) | UInt32(tokens.count) << 16
         record[keyWords] = 0
         UnsafeMutableRawPointer(record + 1).copyMemory(from: word.baseAddress!, byteCount: n)
@@ -112,7 +146,7 @@ final class BPECacheTable {
             t[1] = UInt32(bitPattern: token.end)
             t += 2
         }
-        records.count += size
+        recordCount += size
         place((h >> 32) << 32 | UInt64(offset + 1))
         count += 1
     }
@@ -122,6 +156,16 @@ final class BPECacheTable {
         var s = Int(truncatingIfNeeded: slot >> 32) & mask
         while slots[s] != 0 { s = (s + 1) & mask }
         slots[s] = slot
+    }
+
+    private func growRecords(_ needed: Int) {
+        var c = recordCapacity * 2
+        while c < needed { c *= 2 }
+        let r = UnsafeMutablePointer<UInt32>.allocate(capacity: c)
+        r.moveInitialize(from: records, count: recordCount)
+        records.deallocate()
+        records = r
+        recordCapacity = c
     }
 
     private func grow() {

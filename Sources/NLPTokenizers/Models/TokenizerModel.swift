@@ -46,13 +46,11 @@ final class TokenBuffer {
     private(set) var base: UnsafeMutablePointer<ModelToken>
     private var capacity: Int
     var count = 0
-    /// The BPE model this thread last used and its word cache (strong references, so that the
-    /// identity check cannot be fooled by a freed model's address). The hot path reads only the
-    /// identifier and the unretained reference: no reference count of the shared model is touched
-    /// per word, and none of the cache's.
-    private var cacheModel: BPE?
+    /// The serial of the BPE model this thread last used and its word cache (held strongly by this
+    /// buffer; the hot path reads only the serial and the unretained reference, so no reference
+    /// count of the shared model is touched per word, and none of the cache's).
     private var cache: BPECache?
-    private(set) var cacheModelID: ObjectIdentifier?
+    private(set) var cacheModel: UInt64 = 0
     private(set) var cacheRef: Unmanaged<BPECache>?
     private let bpeScratch = BPEScratch()
     let scratchRef: Unmanaged<BPEScratch>
@@ -65,26 +63,33 @@ final class TokenBuffer {
 
     deinit { base.deallocate() }
 
-    func useCache(_ cache: BPECache, of model: BPE) {
+    func useCache(_ cache: BPECache) {
         self.cache = cache
-        cacheModel = model
-        cacheModelID = ObjectIdentifier(model)
+        cacheModel = cache.model
         cacheRef = Unmanaged.passUnretained(cache)
     }
 
     @inline(__always)
     func append(_ t: ModelToken) {
-        if count == capacity { grow() }
+        if count == capacity { grow(count + 1) }
         base[count] = t
         count += 1
     }
 
-    private func grow() {
-        let b = UnsafeMutablePointer<ModelToken>.allocate(capacity: capacity * 2)
+    /// Room for `n` more tokens at `base + count`.
+    @inline(__always)
+    func reserve(_ n: Int) {
+        if count + n > capacity { grow(count + n) }
+    }
+
+    private func grow(_ needed: Int) {
+        var c = capacity * 2
+        while c < needed { c *= 2 }
+        let b = UnsafeMutablePointer<ModelToken>.allocate(capacity: c)
         b.moveInitialize(from: base, count: count)
         base.deallocate()
         base = b
-        capacity *= 2
+        capacity = c
     }
 }
 

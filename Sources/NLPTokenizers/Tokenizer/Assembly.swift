@@ -32,6 +32,26 @@ final class RawSequence {
         words.count = k + 1
     }
 
+    /// The model's tokens of one word (byte offsets from `base` in the arena), their offsets mapped
+    /// to characters: written through local pointers, the counts set once.
+    @inline(__always)
+    func append(_ tokens: TokenBuffer, at base: Int, word: Int32, _ mapper: inout SpanMapper, _ arena: UnsafePointer<UInt8>) {
+        let n = tokens.count
+        reserve(n)
+        let k = ids.count
+        let idOut = ids.base + k, spanOut = offsets.base + k, wordOut = words.base + k
+        let input = tokens.base
+        for j in 0..<n {
+            let t = input[j]
+            idOut[j] = Int(t.id)
+            spanOut[j] = mapper.span(base + Int(t.start), base + Int(t.end), arena)
+            wordOut[j] = word
+        }
+        ids.count = k + n
+        offsets.count = k + n
+        words.count = k + n
+    }
+
     func append(id: Int, offsets span: Span, word: Int) {
         reserve(1)
         appendUnchecked(id: id, offsets: span, word: Int32(word))
@@ -55,9 +75,10 @@ final class RawSequence {
 
 /// What a post-processor does when nothing overflows, as a flat list of pieces: special tokens
 /// and the sequences, each with its segment id. `assemble` builds the final encoding in one pass;
-/// it gives what HF's `process` + `merge` give in that case. The pieces sit in raw memory so that
-/// threads encoding at once do not contend on reference counts.
-struct Layout: @unchecked Sendable {
+/// it gives what HF's `process` + `merge` give in that case. The pieces sit in raw memory, and the
+/// encode path reaches a layout through an unretained reference (`Layouts`), so that threads
+/// encoding at once do not contend on reference counts.
+final class Layout: @unchecked Sendable {
     struct Piece {
         /// -1 for a special token, else the sequence (0 or 1).
         var sequence: Int32
@@ -67,17 +88,6 @@ struct Layout: @unchecked Sendable {
         /// A special token whose text is not the vocabulary's (then in `specialTexts`).
         var hasText = false
     }
-    private final class Storage {
-        let pieces: UnsafeMutablePointer<Piece>
-        let count: Int
-        init(_ list: [Piece]) {
-            count = list.count
-            pieces = .allocate(capacity: max(1, list.count))
-            pieces.initialize(from: list, count: list.count)
-        }
-        deinit { pieces.deallocate() }
-    }
-    private let storage: Storage
     private let pieces: UnsafeMutablePointer<Piece>
     private let pieceCount: Int
     private let specialCount: Int
@@ -151,8 +161,8 @@ struct Layout: @unchecked Sendable {
                 list.append(Piece(sequence: Int32(sequence), typeID: Int32(typeID ?? -1), id: 0))
             }
         }
-        storage = Storage(list)
-        pieces = storage.pieces
+        pieces = .allocate(capacity: max(1, list.count))
+        pieces.initialize(from: list, count: list.count)
         pieceCount = list.count
         specialCount = specials
         specialTexts = texts
@@ -160,6 +170,10 @@ struct Layout: @unchecked Sendable {
         marksSequences = marks
     }
 
+    deinit { pieces.deallocate() }
+
+    /// The encoding (one allocation per array, with room for `reserve` tokens: padding appends
+    /// without reallocating), made at once from its parts (no copy of a half-built one).
     func assemble(_ first: RawSequence, _ second: RawSequence, isPair: Bool, reserve: Int,
                   source: TokenSource) -> Encoding {
         if let addPrefixSpace = trimAddPrefixSpace {
@@ -167,43 +181,48 @@ struct Layout: @unchecked Sendable {
             if isPair { Layout.trimOffsets(second, addPrefixSpace: addPrefixSpace, source) }
         }
         let total = specialCount + first.count + (isPair ? second.count : 0)
-        var e = Encoding(source: source)
-        e.reserveCapacity(max(total, reserve))
-        for k in 0..<pieceCount {
-            let piece = pieces[k]
+        let capacity = max(total, reserve)
+        let pieces = self.pieces, pieceCount = self.pieceCount
+        // (Array(unsafeUninitializedCapacity:) is not specialized here: it would look up generic
+        // metadata on every call.)
+        var ids: [Int] = [], offsets: [Span] = [], info: [TokenInfo] = []
+        ids.reserveCapacity(capacity); offsets.reserveCapacity(capacity); info.reserveCapacity(capacity)
+        for i in 0..<pieceCount {
+            let piece = pieces[i]
             if piece.sequence < 0 {
-                if piece.hasText, let text = specialTexts[k] { e.overrides.append(TokenOverride(index: e.count, text: text)) }
-                e.ids.append(piece.id)
-                e.offsets.append(.zero)
-                e.info.append(TokenInfo(word: nil, typeID: Int(piece.typeID), special: true))
+                ids.append(piece.id)
+                offsets.append(.zero)
+                info.append(TokenInfo(word: nil, typeID: Int(piece.typeID), special: true))
                 continue
             }
-            let start = e.count
-            if piece.sequence == 0 {
-                Layout.append(first, typeID: piece.typeID >= 0 ? Int(piece.typeID) : 0, to: &e)
-            } else {
-                Layout.append(second, typeID: piece.typeID >= 0 ? Int(piece.typeID) : 1, to: &e)
+            let s = piece.sequence == 0 ? first : second
+            ids.append(contentsOf: s.ids.buffer)
+            offsets.append(contentsOf: s.offsets.buffer)
+            var t = TokenInfo(word: nil, typeID: piece.typeID >= 0 ? Int(piece.typeID) : Int(piece.sequence), special: false)
+            let words = s.words.base
+            for j in 0..<s.count {
+                t.word = words[j]
+                info.append(t)
             }
+        }
+        var overrides: [TokenOverride] = []
+        var ranges: (first: Range<Int>?, second: Range<Int>?) = (nil, nil)
+        var k = 0
+        for i in 0..<pieceCount {
+            let piece = pieces[i]
+            if piece.sequence < 0 {
+                if piece.hasText, let text = specialTexts[i] { overrides.append(TokenOverride(index: k, text: text)) }
+                k += 1
+                continue
+            }
+            let s = piece.sequence == 0 ? first : second
+            for o in s.overrides { overrides.append(TokenOverride(index: k + o.index, text: o.text)) }
             if marksSequences {
-                if piece.sequence == 0 { e.sequenceRanges.first = start..<e.count } else { e.sequenceRanges.second = start..<e.count }
+                if piece.sequence == 0 { ranges.first = k..<k + s.count } else { ranges.second = k..<k + s.count }
             }
+            k += s.count
         }
-        return e
-    }
-
-    private static func append(_ s: RawSequence, typeID: Int, to e: inout Encoding) {
-        let base = e.count
-        e.ids.append(contentsOf: s.ids.buffer)
-        e.offsets.append(contentsOf: s.offsets.buffer)
-        let t = UInt32(clamping: typeID)
-        var info = TokenInfo(word: nil, typeID: 0, special: false)
-        info.typeID = t
-        let words = s.words.base
-        for k in 0..<s.count {
-            info.word = words[k]
-            e.info.append(info)
-        }
-        for o in s.overrides { e.overrides.append(TokenOverride(index: base + o.index, text: o.text)) }
+        return Encoding(ids: ids, offsets: offsets, info: info, source: source, overrides: overrides, sequenceRanges: ranges)
     }
 
     /// HF's `process_offsets` on the raw tokens.
@@ -218,19 +237,23 @@ struct Layout: @unchecked Sendable {
 }
 
 /// The four layouts of a post-processor (single or pair, with or without special tokens), made
-/// once with the tokenizer.
+/// once with the tokenizer, which holds them; `layout` hands out unretained references.
 struct Layouts: Sendable {
-    private let single: Layout?, pair: Layout?, bareSingle: Layout?, barePair: Layout?
+    private let layouts: [Layout?]
+    private let single: Unmanaged<Layout>?, pair: Unmanaged<Layout>?
+    private let bareSingle: Unmanaged<Layout>?, barePair: Unmanaged<Layout>?
 
     init(_ processor: PostProcessor?, source: TokenSource) {
-        single = Layout(processor, isPair: false, addSpecialTokens: true, source: source)
-        pair = Layout(processor, isPair: true, addSpecialTokens: true, source: source)
-        bareSingle = Layout(processor, isPair: false, addSpecialTokens: false, source: source)
-        barePair = Layout(processor, isPair: true, addSpecialTokens: false, source: source)
+        layouts = [(false, true), (true, true), (false, false), (true, false)].map { isPair, special in
+            Layout(processor, isPair: isPair, addSpecialTokens: special, source: source)
+        }
+        let references = layouts.map { $0.map { Unmanaged.passUnretained($0) } }
+        (single, pair, bareSingle, barePair) = (references[0], references[1], references[2], references[3])
     }
 
+    /// Valid while this value (or a copy) lives.
     @inline(__always)
-    func layout(isPair: Bool, addSpecialTokens: Bool) -> Layout? {
+    func layout(isPair: Bool, addSpecialTokens: Bool) -> Unmanaged<Layout>? {
         addSpecialTokens ? (isPair ? pair : single) : (isPair ? barePair : bareSingle)
     }
 }

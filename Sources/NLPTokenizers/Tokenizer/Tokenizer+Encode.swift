@@ -26,12 +26,14 @@ extension Tokenizer {
             }
             if fits, let layout = layouts.layout(isPair: isPair, addSpecialTokens: addSpecialTokens) {
                 let source = w.tokenSource(for: tokenSource)
-                guard pad, let padding else {
-                    return layout.assemble(first, second, isPair: isPair, reserve: 0, source: source)
+                return layout._withUnsafeGuaranteedRef { layout in
+                    guard pad, let padding else {
+                        return layout.assemble(first, second, isPair: isPair, reserve: 0, source: source)
+                    }
+                    var one = [layout.assemble(first, second, isPair: isPair, reserve: padding.fixedLength ?? 0, source: source)]
+                    padding.apply(&one)
+                    return one[0]
                 }
-                var one = [layout.assemble(first, second, isPair: isPair, reserve: padding.fixedLength ?? 0, source: source)]
-                padding.apply(&one)
-                return one[0]
             }
             return postProcess(first.encoding(typeID: 0, source: tokenSource), isPair ? second.encoding(typeID: 1, source: tokenSource) : nil,
                                addSpecialTokens: addSpecialTokens, pad: pad)
@@ -71,8 +73,8 @@ extension Tokenizer {
     func encodeSequence(_ text: String, _ w: Scratch, into raw: RawSequence) {
         var text = text
         text.withUTF8 { split($0, into: w) }
-        if let scanner = wordScanner, let model = builtInModel {
-            tokenizeWords(w, scanner, model, into: raw)
+        if let path = wordPathReference {
+            path._withUnsafeGuaranteedRef { tokenizeWords(w, $0, into: raw) }
             return
         }
         preTokenizer?.preTokenize(&w.text)
@@ -82,9 +84,10 @@ extension Tokenizer {
 
     /// Pre-tokenizer and model in one pass: each word goes to the model as the scanner finds it
     /// (the same words, in the same order, as pre-tokenizing first).
-    private func tokenizeWords(_ w: Scratch, _ scanner: WordScanner, _ model: BuiltInModel, into raw: RawSequence) {
+    private func tokenizeWords(_ w: Scratch, _ path: WordPath, into raw: RawSequence) {
         raw.removeAll()
-        let byteLevel = scanner.wordsAreByteLevel
+        // `path.scanner` and `path.model` are read in place (a local copy would retain the shared model).
+        let byteLevel = path.scanner.wordsAreByteLevel
         let tokens = w.modelTokens
         let splits = w.text.splits
         w.text.bytes.withUnsafeBufferPointer { arenaBuffer in
@@ -99,16 +102,10 @@ extension Tokenizer {
                         word += 1
                         continue
                     }
-                    scanner.forEachWord(in: UnsafeBufferPointer(start: arena + s, count: e - s)) { a, b in
+                    path.scanner.forEachWord(in: UnsafeBufferPointer(start: arena + s, count: e - s)) { a, b in
                         tokens.count = 0
-                        model.tokenize(UnsafeBufferPointer(start: arena + s + a, count: b - a), byteLevel: byteLevel, into: tokens)
-                        raw.reserve(tokens.count)
-                        let base = s + a
-                        for k in 0..<tokens.count {
-                            let t = tokens.base[k]
-                            raw.appendUnchecked(id: Int(t.id), offsets: mapper.span(base + Int(t.start), base + Int(t.end), arena),
-                                                word: Int32(word))
-                        }
+                        path.model.tokenize(UnsafeBufferPointer(start: arena + s + a, count: b - a), byteLevel: byteLevel, into: tokens)
+                        raw.append(tokens, at: s + a, word: Int32(word), &mapper, arena)
                         word += 1
                     }
                 }
@@ -228,14 +225,20 @@ extension Tokenizer {
                         model.tokenize(piece, byteLevel: split.isByteLevel, into: &list)
                         for t in list { tokens.append(t) }
                     }
-                    raw.reserve(tokens.count)
-                    for k in 0..<tokens.count {
-                        let t = tokens.base[k]
-                        raw.appendUnchecked(id: Int(t.id), offsets: mapper.span(s + Int(t.start), s + Int(t.end), arena),
-                                            word: Int32(word))
-                    }
+                    raw.append(tokens, at: s, word: Int32(word), &mapper, arena)
                 }
             }
         }
+    }
+}
+
+/// A pre-tokenizer that hands its words straight to a built-in model, and the model.
+final class WordPath: @unchecked Sendable {
+    let scanner: WordScanner
+    let model: BuiltInModel
+
+    init(scanner: WordScanner, model: BuiltInModel) {
+        self.scanner = scanner
+        self.model = model
     }
 }

@@ -26,6 +26,9 @@ public struct Tokenizer: Sendable {
     let builtInModel: BuiltInModel?
     /// The pre-tokenizer when it can hand its words straight to a built-in model.
     let wordScanner: WordScanner?
+    /// Scanner and model together (held here, read on the encode path through an unretained reference).
+    private let wordPath: WordPath?
+    let wordPathReference: Unmanaged<WordPath>?
     let modelReadsByteLevel: Bool
     let hasNormalizer: Bool
     /// Special tokens the post-processor adds: [single, pair].
@@ -54,6 +57,12 @@ public struct Tokenizer: Sendable {
         } else {
             wordScanner = preTokenizer as? WordScanner
         }
+        if let scanner = wordScanner, let model = builtInModel {
+            wordPath = WordPath(scanner: scanner, model: model)
+        } else {
+            wordPath = nil
+        }
+        wordPathReference = wordPath.map { Unmanaged.passUnretained($0) }
         addedTokenCounts = (postProcessor?.addedTokenCount(isPair: false) ?? 0, postProcessor?.addedTokenCount(isPair: true) ?? 0)
         addedVocabulary.add(addedTokens, model: model, normalizer: normalizer)
         tokenSource = TokenSource(model: model, added: addedVocabulary)

@@ -37,17 +37,21 @@ final class Scratch {
 final class Workspace {
     let scratch = Scratch()
     private var inUse = false
-    private var caches: [(model: ObjectIdentifier, cache: BPECache)] = []
+    /// The word caches of the BPE models this thread used lately (keyed by `BPE.serial`, never
+    /// reused, so a freed model's cache is never taken for a new one's; at most 8 are kept).
+    private var caches: [BPECache] = []
 
     /// The BPE word cache of `model` on this thread.
     func cache(for model: BPE) -> BPECache {
-        let id = ObjectIdentifier(model)
-        for entry in caches where entry.model == id && entry.cache.owner === model { return entry.cache }
-        // A model that was freed may have left a cache under a reused identifier: replace it.
-        caches.removeAll { $0.model == id || $0.cache.owner == nil }
-        let cache = BPECache(owner: model)
+        let serial = model.serial
+        if let k = caches.firstIndex(where: { $0.model == serial }) {
+            let cache = caches.remove(at: k)
+            caches.append(cache)
+            return cache
+        }
+        let cache = BPECache(model: serial)
         if caches.count >= 8 { caches.removeFirst() }
-        caches.append((id, cache))
+        caches.append(cache)
         return cache
     }
 

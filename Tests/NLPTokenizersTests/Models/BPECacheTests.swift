@@ -26,7 +26,7 @@ final class BPECacheTests: XCTestCase {
 
     func testFullCacheKeepsFrequentWordsAndReplaysExactly() throws {
         let model = try BPE(vocabulary: [("a", 0)], merges: [])
-        let cache = BPECache(owner: model)
+        let cache = BPECache(model: model.serial)
         let total = 3 * BPECache.generationCapacity
         store(cache, -1)
         for k in 0..<total {
@@ -45,10 +45,26 @@ final class BPECacheTests: XCTestCase {
 
     func testResultsWithGapsAreNotCached() throws {
         let model = try BPE(vocabulary: [("a", 0)], merges: [])
-        let cache = BPECache(owner: model)
+        let cache = BPECache(model: model.serial)
         let w: [UInt8] = Array("abc".utf8)
         let gapped = [ModelToken(id: 1, start: 0, end: 1), ModelToken(id: 2, start: 2, end: 3)]
         w.withUnsafeBufferPointer { p in gapped.withUnsafeBufferPointer { cache.store(p, hash: BPECache.hash(p, true), tokens: $0) } }
         XCTAssertNil(lookup(cache, w))
+    }
+
+    /// Caches are per model: a new model (even at a freed model's address) never gets another
+    /// model's cache; the same model gets its own back.
+    func testEachModelHasItsOwnCacheOnAThread() throws {
+        var serials: Set<UInt64> = []
+        var previous: BPECache?
+        for _ in 0..<20 {
+            let model = try BPE(vocabulary: [("a", 0)], merges: [])
+            XCTAssertTrue(serials.insert(model.serial).inserted)
+            let cache = Workspace.current.cache(for: model)
+            XCTAssertEqual(cache.model, model.serial)
+            XCTAssertTrue(Workspace.current.cache(for: model) === cache)
+            XCTAssertFalse(previous === cache)
+            previous = cache
+        }
     }
 }
