@@ -2,7 +2,7 @@ import Foundation
 import NLPKit
 
 // `nlp-bench finetune train --model DIR --data TSV [--rows 2000] [--batch-size 32] [--max-length 64]
-//  [--grouped 1] [--data-parallel 0|1] [--steps 30] [--warmup 3] [--windows 3] [--threads N]`: our side of bench/finetune.py — the
+//  [--grouped 1] [--data-parallel 1|0] [--steps 30] [--warmup 3] [--windows 3] [--threads N]`: our side of bench/finetune.py — the
 // training step of `nlp finetune` (BERT + mean pooling + linear head, AdamW, clipping) on the
 // first rows of a TSV, batched as the command batches them; prints examples/s as one JSON line.
 
@@ -25,8 +25,8 @@ func runFinetuneBench(_ arguments: [String]) throws {
                                                             generator: RandomGenerator(seed: 1))
     let texts = EncodedTexts(texts: examples.map(\.text), tokenizer: tokenizer, padId: Int32(classifier.config.padTokenId))
     let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, Int32($0)) })
-    // --data-parallel 1: batches split over replicas (off in nlp finetune, see ClassificationTask.parallel).
-    let dataParallel = options.int("data-parallel") == 1
+    // --data-parallel 0: the whole batch with threaded kernels (nlp finetune splits it over replicas).
+    let dataParallel = options.int("data-parallel") != 0
     let task = ClassificationTask(classifier: classifier, train: texts, trainLabels: examples.map { index[$0.label]! },
                                   dev: nil, devLabels: [], batchSize: batchSize, dataParallel: dataParallel)
     let optimizer = AdamW(parameters: classifier.parameters(), learningRate: 5e-5, weightDecay: 0.01,

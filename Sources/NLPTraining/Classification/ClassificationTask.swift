@@ -15,16 +15,14 @@ public final class ClassificationTask: TrainingTask {
     /// The report of the last evaluation.
     public private(set) var lastReport: ClassificationReport?
     /// A BERT classifier's batches split over the threads (one replica per extra thread): nil on
-    /// one thread, and unless `dataParallel` was asked for. It steps MiniLM ~1.4× faster than
-    /// threaded kernels, but is off by default: in 2 of 6 full-SST-2 runs the first split step
-    /// aborted on a corrupted malloc arena of the Dispatch worker that had encoded the texts in
-    /// parallel (none in 7 runs with the texts encoded on one thread, none under ASan or TSan).
+    /// one thread or when `dataParallel` is false. At MiniLM's size the per-op parallel regions of
+    /// a whole-batch step cost more than one region a step.
     let parallel: DataParallel<BertForSequenceClassification>?
 
     public var model: Module { classifier }
 
     public init(classifier: ClassifierModel, train: EncodedTexts, trainLabels: [Int32], dev: EncodedTexts?, devLabels: [Int32],
-                batchSize: Int, dataParallel: Bool = false) {
+                batchSize: Int, dataParallel: Bool = true) {
         precondition(train.count == trainLabels.count && (dev?.count ?? 0) == devLabels.count, "one label per text")
         self.classifier = classifier
         self.train = train
