@@ -48,7 +48,9 @@ public final class ClassificationTask: TrainingTask {
 
     public func lossAndGradients(batch: [Int], step: Int) -> (loss: Float, items: Int) {
         guard let parallel else { return backpropagatedLoss(batch: batch, step: step) }
-        parallel.seedReplicaDropout(UInt64(step) &* 0x9E37_79B9_7F4A_7C15)   // a resumed run draws the same masks
+        // From the run's seed (the trainer's per-step default generator carries it) and the step, so
+        // a resumed run draws the same masks and another seed draws others.
+        parallel.seedReplicaDropout(RandomGenerator.default.state.seed &+ UInt64(step) &* 0x9E37_79B9_7F4A_7C15)
         let value = parallel.lossAndGradients(rows: batch.count, weight: \.count) { copy, rows in
             let examples = Array(batch[rows])
             return copy.logits(train.batch(examples)).crossEntropy(targets: examples.map { trainLabels[$0] },
