@@ -159,13 +159,7 @@ final class BPECacheTable {
     }
 
     private func growRecords(_ needed: Int) {
-        var c = recordCapacity * 2
-        while c < needed { c *= 2 }
-        let r = UnsafeMutablePointer<UInt32>.allocate(capacity: c)
-        r.moveInitialize(from: records, count: recordCount)
-        records.deallocate()
-        records = r
-        recordCapacity = c
+        (records, recordCapacity) = reallocated(records, count: recordCount, capacity: recordCapacity, toHold: needed)
     }
 
     private func grow() {

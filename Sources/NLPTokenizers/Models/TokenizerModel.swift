@@ -83,13 +83,7 @@ final class TokenBuffer {
     }
 
     private func grow(_ needed: Int) {
-        var c = capacity * 2
-        while c < needed { c *= 2 }
-        let b = UnsafeMutablePointer<ModelToken>.allocate(capacity: c)
-        b.moveInitialize(from: base, count: count)
-        base.deallocate()
-        base = b
-        capacity = c
+        (base, capacity) = reallocated(base, count: count, capacity: capacity, toHold: needed)
     }
 }
 

@@ -19,14 +19,20 @@ final class GrowableBuffer<Element> {
     }
 
     private func grow(_ needed: Int) {
-        var c = capacity * 2
-        while c < needed { c *= 2 }
-        let b = UnsafeMutablePointer<Element>.allocate(capacity: c)
-        b.moveInitialize(from: base, count: count)
-        base.deallocate()
-        base = b
-        capacity = c
+        (base, capacity) = reallocated(base, count: count, capacity: capacity, toHold: needed)
     }
 
     var buffer: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: base, count: count) }
+}
+
+/// A new allocation of at least `needed` elements (the capacity doubled until it fits) holding the
+/// `count` elements moved from `base`, which is freed; the growth step of the hand-managed buffers.
+func reallocated<Element>(_ base: UnsafeMutablePointer<Element>, count: Int, capacity: Int,
+                          toHold needed: Int) -> (UnsafeMutablePointer<Element>, Int) {
+    var c = Swift.max(1, capacity) * 2
+    while c < needed { c *= 2 }
+    let b = UnsafeMutablePointer<Element>.allocate(capacity: c)
+    b.moveInitialize(from: base, count: count)
+    base.deallocate()
+    return (b, c)
 }

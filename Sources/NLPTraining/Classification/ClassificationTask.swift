@@ -42,8 +42,12 @@ public final class ClassificationTask: TrainingTask {
     }
 
     public func loss(batch: [Int], step: Int) -> (loss: Tensor, items: Int) {
-        let logits = classifier.logits(train.batch(batch))
-        return (logits.crossEntropy(targets: batch.map { trainLabels[$0] }, labelSmoothing: labelSmoothing), batch.count)
+        (meanLoss(of: batch, on: classifier), batch.count)
+    }
+
+    /// The mean cross-entropy of training examples on `model` (the classifier or a replica of it).
+    func meanLoss(of examples: [Int], on model: ClassifierModel) -> Tensor {
+        model.logits(train.batch(examples)).crossEntropy(targets: examples.map { trainLabels[$0] }, labelSmoothing: labelSmoothing)
     }
 
     public func lossAndGradients(batch: [Int], step: Int) -> (loss: Float, items: Int) {
@@ -52,9 +56,7 @@ public final class ClassificationTask: TrainingTask {
         // a resumed run draws the same masks and another seed draws others.
         parallel.seedReplicaDropout(RandomGenerator.default.state.seed &+ UInt64(step) &* 0x9E37_79B9_7F4A_7C15)
         let value = parallel.lossAndGradients(rows: batch.count, weight: \.count) { copy, rows in
-            let examples = Array(batch[rows])
-            return copy.logits(train.batch(examples)).crossEntropy(targets: examples.map { trainLabels[$0] },
-                                                                  labelSmoothing: labelSmoothing)
+            meanLoss(of: Array(batch[rows]), on: copy)
         }
         return (value, batch.count)
     }
