@@ -1,8 +1,7 @@
 import Foundation
 
-/// Writes safetensors files (F32), atomically: the bytes go to a temporary file in the same
-/// folder, which is flushed to disk and then renamed over `path`, so a crash leaves either the old
-/// file or the new one, never half of one.
+/// Writes safetensors files (F32), atomically (AtomicFile): a crash leaves either the old file or
+/// the new one, never half of one.
 public enum SafetensorsWriter {
     /// Writes `tensors` in the given order with optional `__metadata__` strings.
     public static func write(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:],
@@ -29,39 +28,16 @@ public enum SafetensorsWriter {
         var headerBytes = Array(header.utf8)
         while (8 + headerBytes.count) % 8 != 0 { headerBytes.append(UInt8(ascii: " ")) }
 
-        let directory = (path as NSString).deletingLastPathComponent
-        let temporary = (directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent).tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw SafetensorsError(path: path, "cannot create \(temporary): \(String(cString: strerror(errno)))") }
-        var ok = false
-        defer {
-            if !ok { close(fd); unlink(temporary) }
-        }
         var length = UInt64(headerBytes.count).littleEndian
-        try withUnsafeBytes(of: &length) { try writeAll(fd, $0, path) }
-        try headerBytes.withUnsafeBytes { try writeAll(fd, $0, path) }
-        for (_, tensor) in tensors {
-            try writeAll(fd, UnsafeRawBufferPointer(start: tensor.data, count: tensor.count * 4), path)
-        }
-        guard fsync(fd) == 0 else { throw SafetensorsError(path: path, "cannot flush: \(String(cString: strerror(errno)))") }
-        guard close(fd) == 0 else { throw SafetensorsError(path: path, "cannot close: \(String(cString: strerror(errno)))") }
-        ok = true
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw SafetensorsError(path: path, "cannot rename the temporary file into place: \(reason)")
-        }
-    }
-
-    private static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, _ path: String) throws {
-        var done = 0
-        while done < bytes.count {
-            let n = Foundation.write(fd, bytes.baseAddress! + done, bytes.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw SafetensorsError(path: path, "write failed: \(String(cString: strerror(errno)))")
+        try withUnsafeBytes(of: &length) { lengthBytes in
+            try headerBytes.withUnsafeBytes { headerChunk in
+                let data = tensors.map { UnsafeRawBufferPointer(start: $0.tensor.data, count: $0.tensor.count * 4) }
+                do {
+                    try AtomicFile.write(chunks: [lengthBytes, headerChunk] + data, to: path)
+                } catch let error as AtomicFile.WriteError {
+                    throw SafetensorsError(path: path, error.reason)
+                }
             }
-            done += n
         }
     }
 

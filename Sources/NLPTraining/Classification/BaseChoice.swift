@@ -1,4 +1,5 @@
 import Foundation
+import NLPTensor
 import NLPModels
 import NLPTokenizers
 

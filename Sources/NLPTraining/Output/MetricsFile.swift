@@ -1,4 +1,5 @@
 import Foundation
+import NLPTensor
 
 /// metrics.json of a run: a flat JSON object of figures (numbers, strings, nested objects),
 /// written atomically with sorted keys. NaN and infinities, which JSON cannot hold, become null.

@@ -1,4 +1,5 @@
 import Foundation
+import NLPTensor
 
 /// Where a run is: everything besides the tensors that a resumed run needs to continue exactly
 /// as if it had not stopped. Saved as trainer_state.json beside the checkpoint it names.

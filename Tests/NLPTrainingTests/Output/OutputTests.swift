@@ -1,4 +1,5 @@
 import XCTest
+import NLPTensor
 @testable import NLPTraining
 
 final class OutputTests: XCTestCase {

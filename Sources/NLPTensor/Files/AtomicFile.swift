@@ -5,7 +5,9 @@ import Foundation
 /// the old file or the new one, never half of one.
 public enum AtomicFile {
     public struct WriteError: Error, CustomStringConvertible {
-        public let description: String
+        public let path: String
+        public let reason: String
+        public var description: String { "\(path): \(reason)" }
     }
 
     public static func write(_ bytes: [UInt8], to path: String) throws {
@@ -26,7 +28,7 @@ public enum AtomicFile {
         let name = (path as NSString).lastPathComponent
         let temporary = (folder.isEmpty ? "" : folder + "/") + ".\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw WriteError(description: "\(path): cannot write: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw WriteError(path: path, reason: "cannot write: \(String(cString: strerror(errno)))") }
         var ok = false
         defer {
             if !ok { close(fd); unlink(temporary) }
@@ -37,18 +39,18 @@ public enum AtomicFile {
                 let n = Glibc.write(fd, chunk.baseAddress! + offset, chunk.count - offset)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    throw WriteError(description: "\(path): write failed: \(String(cString: strerror(errno)))")
+                    throw WriteError(path: path, reason: "write failed: \(String(cString: strerror(errno)))")
                 }
                 offset += n
             }
         }
-        guard fsync(fd) == 0 else { throw WriteError(description: "\(path): fsync failed: \(String(cString: strerror(errno)))") }
+        guard fsync(fd) == 0 else { throw WriteError(path: path, reason: "fsync failed: \(String(cString: strerror(errno)))") }
         ok = true
         close(fd)
         guard rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporary)
-            throw WriteError(description: "\(path): rename failed: \(reason)")
+            throw WriteError(path: path, reason: "rename failed: \(reason)")
         }
         // Make the rename itself durable.
         let dirfd = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
