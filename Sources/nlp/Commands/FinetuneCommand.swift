@@ -62,11 +62,9 @@ struct FinetuneCommand: ResumableTrainingCommand {
     @Option(help: "Seed of the split, head initialization, data order and dropout.")
     var seed: UInt64 = 1
 
-    @Flag(help: "Continue the run in -o DIR from its last checkpoint (with the options it was started with).")
-    var resume = false
-
-    @Flag(help: "Replace invalid UTF-8 by U+FFFD instead of stopping at it.")
-    var lossy = false
+    @OptionGroup var training: TrainingRunOptions
+    var resume: Bool { training.resume }
+    var lossy: Bool { training.lossy }
 
     func validate() throws {
         if !resume && data == nil { throw ValidationError("give the training rows DATA.tsv") }

@@ -72,11 +72,9 @@ struct PretrainCommand: ResumableTrainingCommand {
     @Option(help: "Steps between held-out evaluations.")
     var evalEvery = 200
 
-    @Flag(help: "Continue the run in -o DIR from its last checkpoint (with the options it was started with).")
-    var resume = false
-
-    @Flag(help: "Replace invalid UTF-8 by U+FFFD instead of stopping at it.")
-    var lossy = false
+    @OptionGroup var training: TrainingRunOptions
+    var resume: Bool { training.resume }
+    var lossy: Bool { training.lossy }
 
     @Option(name: .shortAndLong, help: "Output model folder.")
     var output: String

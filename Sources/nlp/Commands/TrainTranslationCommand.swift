@@ -89,11 +89,9 @@ struct TrainTranslationCommand: ResumableTrainingCommand {
     @Option(help: "Steps between dev evaluations.")
     var evalEvery = 500
 
-    @Flag(help: "Continue the run in -o DIR from its last checkpoint (with the options it was started with).")
-    var resume = false
-
-    @Flag(help: "Replace invalid UTF-8 by U+FFFD instead of stopping at it.")
-    var lossy = false
+    @OptionGroup var training: TrainingRunOptions
+    var resume: Bool { training.resume }
+    var lossy: Bool { training.lossy }
 
     @Option(name: .shortAndLong, help: "Output model folder.")
     var output: String
