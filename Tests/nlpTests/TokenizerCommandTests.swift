@@ -52,6 +52,20 @@ final class TokenizerCommandTests: XCTestCase {
         XCTAssertEqual(lossy.stdout, "fine\nab\n")   // clean_text drops the U+FFFD
     }
 
+    func testABadLineInAFileStopsBeforeAnyOutput() throws {
+        let minilm = try referenceTokenizer("models/all-MiniLM-L6-v2/tokenizer.json")
+        let dir = try NLPCommand.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("lines.txt")
+        try (Data("fine\nalso fine\n".utf8) + Data([0x61, 0xFF, 0x62, 0x0A])).write(to: file)
+        let strict = try NLPCommand.run(["tokenize", "--tokenizer", minilm, file.path])
+        XCTAssertEqual(strict.status, 1)
+        XCTAssertEqual(strict.stdout, "", "nothing is written before the bad line is found")
+        XCTAssertTrue(strict.stderr.hasPrefix("nlp: error: \(file.path):3: invalid UTF-8 at byte 2"), strict.stderr)
+        let lossy = try NLPCommand.run(["tokenize", "--tokenizer", minilm, "--lossy", "--format", "tokens", "--no-special", file.path])
+        XCTAssertEqual(lossy.stdout, "fine\nalso fine\nab\n", lossy.stderr)
+    }
+
     func testMalformedTokenizerNamesTheField() throws {
         let dir = try NLPCommand.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

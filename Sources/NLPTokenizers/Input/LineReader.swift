@@ -20,8 +20,13 @@ public final class LineReader: Sequence, IteratorProtocol {
         public func text(lossy: Bool = false) throws -> String {
             if lossy { return String(decoding: bytes, as: UTF8.self) }
             if let s = String(validating: bytes, as: UTF8.self) { return s }
-            throw InputError(file: file, line: number,
-                             "invalid UTF-8 at byte \(firstInvalidUTF8Offset(bytes) + 1) of the line (use --lossy to replace it with U+FFFD)")
+            throw invalidUTF8(at: firstInvalidUTF8Offset(bytes))
+        }
+
+        /// The error for invalid UTF-8 at byte `offset` of this line.
+        func invalidUTF8(at offset: Int) -> InputError {
+            InputError(file: file, line: number,
+                       "invalid UTF-8 at byte \(offset + 1) of the line (use --lossy to replace it with U+FFFD)")
         }
     }
 

@@ -57,7 +57,7 @@ struct ScoreCommand: ParsableCommand {
                 lm.logProbabilities(texts).map { "\(formatFixed($0.logProbability, digits: 4))\t\(formatFixed(Foundation.exp(-$0.logProbability / Double(max(1, $0.tokens))), digits: 4))" }
             }
         }
-        let reader = try openTextInput(file, maxLineBytes: Self.maxLineBytes)
+        let reader = try openTextInput(file, lossy: lossy, maxLineBytes: Self.maxLineBytes)
         var out = OutputBuffer()
         var chunk: [String] = []
         func flush() throws {

@@ -42,7 +42,7 @@ struct Tokenize: ParsableCommand {
         try global.apply()
         let t = try loadTokenizer(tokenizer, pad: pad, truncate: truncate)
         let reader: LineReader
-        do { reader = try openTextInput(file) } catch let e as InputError { throw CLIError(e.description) }
+        do { reader = try openTextInput(file, lossy: lossy) } catch let e as InputError { throw CLIError(e.description) }
         var out = OutputBuffer()
         var batch: [String] = []
         let batchSize = 4096

@@ -41,7 +41,7 @@ struct TranslateCommand: ParsableCommand {
     func run() throws {
         try global.apply()
         let translator = try Translator(folder: model)
-        let reader = try openTextInput(input == "-" ? nil : input)
+        let reader = try openTextInput(input == "-" ? nil : input, lossy: lossy)
         var lines: [String] = []
         for line in reader {
             var text = try line.text(lossy: lossy)
