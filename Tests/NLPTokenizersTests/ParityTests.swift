@@ -35,9 +35,9 @@ final class ParityTests: XCTestCase {
                     let scalars = line.unicodeScalars.prefix(60).map { String($0.value, radix: 16) }.joined(separator: " ")
                     XCTFail("""
                         \(name): line \(String(reflecting: String(line.prefix(80)))) [\(scalars)]
-                          ids      got \(got.ids.prefix(40))
+                          ids      got \(Array(got.ids.prefix(40)))
                                   want \(want.ids.prefix(40))
-                          offsets  got \(got.offsets.prefix(20))
+                          offsets  got \(Array(got.offsets.prefix(20)))
                                   want \(want.offsets.prefix(20))
                         """)
                 }

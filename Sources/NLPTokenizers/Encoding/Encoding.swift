@@ -14,22 +14,6 @@ public struct Span: Equatable, Hashable, Sendable, CustomStringConvertible {
     public var description: String { "(\(start), \(end))" }
 }
 
-/// Per-token data besides the id and offsets, packed (one array instead of four).
-struct TokenInfo: Equatable, Sendable {
-    var word: Int32        // -1: none
-    var typeID: UInt32
-    var isSpecial: Bool
-    var isPadding: Bool
-
-    @inline(__always)
-    init(word: Int?, typeID: Int, special: Bool, padding: Bool = false) {
-        self.word = word.map { Int32($0) } ?? -1
-        self.typeID = UInt32(clamping: typeID)
-        isSpecial = special
-        isPadding = padding
-    }
-}
-
 /// A token whose text is not the vocabulary's text for its id (an added token matched with the
 /// whitespace around it, a padding token).
 struct TokenOverride: Equatable, Sendable {
@@ -53,12 +37,10 @@ final class TokenSource: @unchecked Sendable {
     }
 }
 
-/// The result of encoding a text (or a pair of texts): one entry per token in every array.
+/// The result of encoding a text (or a pair of texts): one entry per token in every column.
 public struct Encoding: Equatable, Sendable {
-    public internal(set) var ids: [Int] = []
-    /// Character offsets into the input text each token came from (into its own text, for pairs).
-    public internal(set) var offsets: [Span] = []
-    var info: [TokenInfo] = []
+    /// The tokens (id, offsets, word, type id, flags), one allocation for all the columns.
+    var records: [TokenRecord] = []
     var source: TokenSource?
     var overrides: [TokenOverride] = []
     /// The pieces cut off by truncation (each a full encoding with its own special tokens).
@@ -70,22 +52,25 @@ public struct Encoding: Equatable, Sendable {
 
     init(source: TokenSource?) { self.source = source }
 
-    init(ids: [Int], offsets: [Span], info: [TokenInfo], source: TokenSource?, overrides: [TokenOverride],
+    init(records: [TokenRecord], source: TokenSource?, overrides: [TokenOverride],
          sequenceRanges: (first: Range<Int>?, second: Range<Int>?)) {
-        self.ids = ids
-        self.offsets = offsets
-        self.info = info
+        self.records = records
         self.source = source
         self.overrides = overrides
         self.sequenceRanges = sequenceRanges
     }
 
-    public var count: Int { ids.count }
-    public var isEmpty: Bool { ids.isEmpty }
+    public var count: Int { records.count }
+    public var isEmpty: Bool { records.isEmpty }
+
+    /// The token ids.
+    public var ids: IDs { IDs(records) }
+    /// Character offsets into the input text each token came from (into its own text, for pairs).
+    public var offsets: Offsets { Offsets(records) }
 
     /// The token texts.
     public var tokens: [String] {
-        var t = ids.map { source?.token($0) ?? "" }
+        var t = records.map { source?.token(Int($0.id)) ?? "" }
         for o in overrides { t[o.index] = o.text }
         return t
     }
@@ -93,17 +78,17 @@ public struct Encoding: Equatable, Sendable {
     /// The text of token i.
     func token(at i: Int) -> String {
         if let o = overrides.last(where: { $0.index == i }) { return o.text }
-        return source?.token(ids[i]) ?? ""
+        return source?.token(Int(records[i].id)) ?? ""
     }
 
     /// Segment ids (0 for the first sequence, 1 for the second in BERT's scheme).
-    public var typeIDs: [Int] { info.map { Int($0.typeID) } }
+    public var typeIDs: [Int] { records.map { Int($0.typeID) } }
     /// The index of the pre-tokenized word each token came from; nil for special and padding tokens.
-    public var wordIDs: [Int?] { info.map { $0.word < 0 ? nil : Int($0.word) } }
+    public var wordIDs: [Int?] { records.map { $0.word < 0 ? nil : Int($0.word) } }
     /// 1 for tokens added by the post-processor (and padding), 0 for tokens of the text.
-    public var specialTokensMask: [Int] { info.map { $0.isSpecial ? 1 : 0 } }
+    public var specialTokensMask: [Int] { records.map { $0.isSpecial ? 1 : 0 } }
     /// 1 for real tokens, 0 for padding.
-    public var attentionMask: [Int] { info.map { $0.isPadding ? 0 : 1 } }
+    public var attentionMask: [Int] { records.map { $0.isPadding ? 0 : 1 } }
 
     /// Which sequence (0 or 1) each token belongs to; nil for special tokens. As HF counts it: an
     /// encoding without sequence ranges is all sequence 0, and one with n ranges shows sequences
@@ -124,23 +109,21 @@ public struct Encoding: Equatable, Sendable {
     }
 
     public static func == (a: Encoding, b: Encoding) -> Bool {
-        a.ids == b.ids && a.offsets == b.offsets && a.info == b.info && a.tokens == b.tokens
-            && a.overflowing == b.overflowing
+        a.records == b.records && a.tokens == b.tokens && a.overflowing == b.overflowing
             && a.sequenceRanges.first == b.sequenceRanges.first && a.sequenceRanges.second == b.sequenceRanges.second
     }
 
-    mutating func reserveCapacity(_ n: Int) {
-        ids.reserveCapacity(n); offsets.reserveCapacity(n); info.reserveCapacity(n)
-    }
+    mutating func reserveCapacity(_ n: Int) { records.reserveCapacity(n) }
 
     /// Appends a token; `token` is its text when it may differ from the vocabulary's.
     @inline(__always)
     mutating func append(id: Int, token: String?, offsets span: Span, word: Int?, typeID: Int, special: Bool) {
-        if let token, token != (source?.token(id) ?? "") { overrides.append(TokenOverride(index: ids.count, text: token)) }
-        ids.append(id)
-        offsets.append(span)
-        info.append(TokenInfo(word: word, typeID: typeID, special: special))
+        if let token, token != (source?.token(id) ?? "") { overrides.append(TokenOverride(index: records.count, text: token)) }
+        records.append(TokenRecord(id: id, span: span, word: word, typeID: typeID, special: special))
     }
+
+    /// Sets the offsets of token i.
+    mutating func setOffsets(_ span: Span, at i: Int) { records[i].span = span }
 
     /// HF's `set_sequence_id`: the whole encoding is sequence `id`.
     mutating func setSequenceID(_ id: Int) {
@@ -149,13 +132,13 @@ public struct Encoding: Equatable, Sendable {
 
     mutating func setTypeIDs(_ typeID: Int) {
         let t = UInt32(clamping: typeID)
-        for i in info.indices { info[i].typeID = t }
+        for i in records.indices { records[i].typeID = t }
     }
 
     /// The tokens `range` as an encoding of their own (no overflowing, no sequence ranges).
     func slice(_ range: Range<Int>) -> Encoding {
         var e = Encoding(source: source)
-        e.ids = Array(ids[range]); e.offsets = Array(offsets[range]); e.info = Array(info[range])
+        e.records = Array(records[range])
         for o in overrides where range.contains(o.index) {
             e.overrides.append(TokenOverride(index: o.index - range.lowerBound, text: o.text))
         }
@@ -189,14 +172,12 @@ public struct Encoding: Equatable, Sendable {
         } else {
             for (i, t) in other.tokens.enumerated() { overrides.append(TokenOverride(index: base + i, text: t)) }
         }
-        ids.append(contentsOf: other.ids)
-        let shift = growingOffsets ? (offsets.last?.end ?? 0) : 0
+        let shift = growingOffsets ? (records.last?.end ?? 0) : 0
         if shift == 0 {
-            offsets.append(contentsOf: other.offsets)
+            records.append(contentsOf: other.records)
         } else {
-            offsets.append(contentsOf: other.offsets.map { Span($0.start + shift, $0.end + shift) })
+            records.append(contentsOf: other.records.map { var r = $0; r.start += shift; r.end += shift; return r })
         }
-        info.append(contentsOf: other.info)
         overflowing = overflowings
     }
 
@@ -255,18 +236,14 @@ public struct Encoding: Equatable, Sendable {
         let n = count
         guard length > n else { return }
         let extra = length - n
-        let padInfo = TokenInfo(word: nil, typeID: typeID, special: true, padding: true)
+        let padding = TokenRecord(id: id, span: .zero, word: nil, typeID: typeID, special: true, padding: true)
         let differs = token != (source?.token(id) ?? "")
         switch direction {
         case .right:
-            ids.append(contentsOf: repeatElement(id, count: extra))
-            offsets.append(contentsOf: repeatElement(.zero, count: extra))
-            info.append(contentsOf: repeatElement(padInfo, count: extra))
+            records.append(contentsOf: repeatElement(padding, count: extra))
             if differs { for i in n..<length { overrides.append(TokenOverride(index: i, text: token)) } }
         case .left:
-            ids.insert(contentsOf: repeatElement(id, count: extra), at: 0)
-            offsets.insert(contentsOf: repeatElement(.zero, count: extra), at: 0)
-            info.insert(contentsOf: repeatElement(padInfo, count: extra), at: 0)
+            records.insert(contentsOf: repeatElement(padding, count: extra), at: 0)
             for k in overrides.indices { overrides[k].index += extra }
             if differs { overrides.insert(contentsOf: (0..<extra).map { TokenOverride(index: $0, text: token) }, at: 0) }
             if let r = sequenceRanges.first { sequenceRanges.first = r.lowerBound + extra..<r.upperBound + extra }

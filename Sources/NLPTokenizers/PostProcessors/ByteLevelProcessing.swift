@@ -38,7 +38,7 @@ public struct ByteLevelProcessing: PostProcessor {
     private static func trimOne(_ e: inout Encoding, addPrefixSpace: Bool) {
         let tokens = e.tokens
         for i in tokens.indices {
-            if let o = trimmed(e.offsets[i], token: tokens[i], index: i, addPrefixSpace: addPrefixSpace) { e.offsets[i] = o }
+            if let o = trimmed(e.offsets[i], token: tokens[i], index: i, addPrefixSpace: addPrefixSpace) { e.setOffsets(o, at: i) }
         }
     }
 

@@ -78,12 +78,10 @@ extension Encoding {
         e.reserveCapacity(count + prefix.count + suffix.count)
         for (t, id) in prefix { e.append(id: id, token: t, offsets: .zero, word: nil, typeID: prefixType, special: true) }
         let base = e.count
-        e.ids.append(contentsOf: ids)
-        e.offsets.append(contentsOf: offsets)
         if let newTypeID {
-            e.info.append(contentsOf: info.map { var i = $0; i.typeID = UInt32(clamping: newTypeID); return i })
+            e.records.append(contentsOf: records.map { var r = $0; r.typeID = UInt32(clamping: newTypeID); return r })
         } else {
-            e.info.append(contentsOf: info)
+            e.records.append(contentsOf: records)
         }
         for o in overrides { e.overrides.append(TokenOverride(index: base + o.index, text: o.text)) }
         for (t, id) in suffix { e.append(id: id, token: t, offsets: .zero, word: nil, typeID: suffixType, special: true) }

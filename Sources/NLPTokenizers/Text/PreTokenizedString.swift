@@ -256,11 +256,12 @@ struct OriginCursor {
     @inline(__always)
     mutating func character(of x: Int, _ p: UnsafePointer<UInt8>) -> Int32 {
         // leads = lead bytes in [regionStart, position); the char of x is base + leads in [.., x] - 1.
+        // Wrapping arithmetic: the counts are bounded by the text's length (no overflow branch per byte).
         while position <= x {
-            if p[position] & 0xC0 != 0x80 { leads += 1 }
-            position += 1
+            leads &+= p[position] & 0xC0 != 0x80 ? 1 : 0
+            position &+= 1
         }
-        return base + leads - 1
+        return base &+ leads &- 1
     }
 }
 

@@ -1,75 +1,52 @@
-/// The tokens of one sequence before post-processing, in reusable raw buffers.
+/// The tokens of one sequence before post-processing, in a reusable raw buffer of the records an
+/// encoding keeps (type id 0, not special: `assemble` copies them and sets the type id).
 final class RawSequence {
-    let ids = GrowableBuffer<Int>(capacity: 256)
-    let offsets = GrowableBuffer<Span>(capacity: 256)
-    let words = GrowableBuffer<Int32>(capacity: 256)
+    let records = GrowableBuffer<TokenRecord>(capacity: 256)
     /// Tokens whose text differs from the vocabulary's (added tokens with their whitespace).
     var overrides: [TokenOverride] = []
 
-    var count: Int { ids.count }
+    var count: Int { records.count }
 
     func removeAll() {
-        ids.count = 0
-        offsets.count = 0
-        words.count = 0
+        records.count = 0
         if !overrides.isEmpty { overrides.removeAll() }
     }
 
-    /// Room for `n` more tokens (then `appendUnchecked`).
-    @inline(__always)
-    func reserve(_ n: Int) {
-        ids.reserve(n); offsets.reserve(n); words.reserve(n)
-    }
-
-    @inline(__always)
-    func appendUnchecked(id: Int, offsets span: Span, word: Int32) {
-        let k = ids.count
-        ids.base[k] = id
-        offsets.base[k] = span
-        words.base[k] = word
-        ids.count = k + 1
-        offsets.count = k + 1
-        words.count = k + 1
-    }
-
     /// The model's tokens of one word (byte offsets from `base` in the arena), their offsets mapped
-    /// to characters: written through local pointers, the counts set once.
+    /// to characters: written through a local pointer, the count set once.
     @inline(__always)
     func append(_ tokens: TokenBuffer, at base: Int, word: Int32, _ mapper: inout SpanMapper, _ arena: UnsafePointer<UInt8>) {
         let n = tokens.count
-        reserve(n)
-        let k = ids.count
-        let idOut = ids.base + k, spanOut = offsets.base + k, wordOut = words.base + k
+        records.reserve(n)
+        let k = records.count
+        let out = records.base + k
         let input = tokens.base
         for j in 0..<n {
             let t = input[j]
-            idOut[j] = Int(t.id)
-            spanOut[j] = mapper.span(base + Int(t.start), base + Int(t.end), arena)
-            wordOut[j] = word
+            out[j] = TokenRecord(id: Int(t.id), span: mapper.span(base + Int(t.start), base + Int(t.end), arena), word: word,
+                                 typeID: 0, special: false)
         }
-        ids.count = k + n
-        offsets.count = k + n
-        words.count = k + n
+        records.count = k + n
     }
 
     func append(id: Int, offsets span: Span, word: Int) {
-        reserve(1)
-        appendUnchecked(id: id, offsets: span, word: Int32(word))
+        records.reserve(1)
+        records.base[records.count] = TokenRecord(id: id, span: span, word: Int32(word), typeID: 0, special: false)
+        records.count += 1
     }
 
     /// As an encoding of its own (HF's result of `encode_single_sequence`).
     func encoding(typeID: Int, source: TokenSource) -> Encoding {
         var e = Encoding(source: source)
-        e.ids = Array(ids.buffer)
-        e.offsets = Array(offsets.buffer)
-        e.info = words.buffer.map { TokenInfo(word: Int($0), typeID: typeID, special: false) }
+        e.records = Array(records.buffer)
+        if typeID != 0 { e.setTypeIDs(typeID) }
         e.overrides = overrides
         return e
     }
 
     func token(at i: Int, _ source: TokenSource) -> String {
         if let o = overrides.last(where: { $0.index == i }) { return o.text }
-        return source.token(ids.base[i])
+        return source.token(Int(records.base[i].id))
     }
 }
 
@@ -172,7 +149,7 @@ final class Layout: @unchecked Sendable {
 
     deinit { pieces.deallocate() }
 
-    /// The encoding (one allocation per array, with room for `reserve` tokens: padding appends
+    /// The encoding (one allocation for its tokens, with room for `reserve` tokens: padding appends
     /// without reallocating), made at once from its parts (no copy of a half-built one).
     func assemble(_ first: RawSequence, _ second: RawSequence, isPair: Bool, reserve: Int,
                   source: TokenSource) -> Encoding {
@@ -185,25 +162,19 @@ final class Layout: @unchecked Sendable {
         let pieces = self.pieces, pieceCount = self.pieceCount
         // (Array(unsafeUninitializedCapacity:) is not specialized here: it would look up generic
         // metadata on every call.)
-        var ids: [Int] = [], offsets: [Span] = [], info: [TokenInfo] = []
-        ids.reserveCapacity(capacity); offsets.reserveCapacity(capacity); info.reserveCapacity(capacity)
+        var records: [TokenRecord] = []
+        records.reserveCapacity(capacity)
         for i in 0..<pieceCount {
             let piece = pieces[i]
             if piece.sequence < 0 {
-                ids.append(piece.id)
-                offsets.append(.zero)
-                info.append(TokenInfo(word: nil, typeID: Int(piece.typeID), special: true))
+                records.append(TokenRecord(id: piece.id, span: .zero, word: -1, typeID: UInt32(clamping: piece.typeID), special: true))
                 continue
             }
             let s = piece.sequence == 0 ? first : second
-            ids.append(contentsOf: s.ids.buffer)
-            offsets.append(contentsOf: s.offsets.buffer)
-            var t = TokenInfo(word: nil, typeID: piece.typeID >= 0 ? Int(piece.typeID) : Int(piece.sequence), special: false)
-            let words = s.words.base
-            for j in 0..<s.count {
-                t.word = words[j]
-                info.append(t)
-            }
+            let start = records.count
+            records.append(contentsOf: s.records.buffer)
+            let typeID = UInt32(clamping: piece.typeID >= 0 ? piece.typeID : piece.sequence)
+            if typeID != 0 { for j in start..<records.count { records[j].typeID = typeID } }
         }
         var overrides: [TokenOverride] = []
         var ranges: (first: Range<Int>?, second: Range<Int>?) = (nil, nil)
@@ -222,15 +193,15 @@ final class Layout: @unchecked Sendable {
             }
             k += s.count
         }
-        return Encoding(ids: ids, offsets: offsets, info: info, source: source, overrides: overrides, sequenceRanges: ranges)
+        return Encoding(records: records, source: source, overrides: overrides, sequenceRanges: ranges)
     }
 
     /// HF's `process_offsets` on the raw tokens.
     static func trimOffsets(_ s: RawSequence, addPrefixSpace: Bool, _ source: TokenSource) {
         for i in 0..<s.count {
-            if let trimmed = ByteLevelProcessing.trimmed(s.offsets.base[i], token: s.token(at: i, source), index: i,
+            if let trimmed = ByteLevelProcessing.trimmed(s.records.base[i].span, token: s.token(at: i, source), index: i,
                                                          addPrefixSpace: addPrefixSpace) {
-                s.offsets.base[i] = trimmed
+                s.records.base[i].span = trimmed
             }
         }
     }

@@ -34,26 +34,23 @@ extension Tokenizer {
     static func parallelMap<T>(count: Int, threads: Int?, _ body: (Int) -> T) -> [T] {
         let workers = max(1, min(threads ?? ProcessInfo.processInfo.activeProcessorCount, count))
         if workers == 1 || count < 2 { return (0..<count).map(body) }
-        let results = UnsafeMutablePointer<T>.allocate(capacity: count)
-        defer { results.deallocate() }
         // Small chunks: the last one a worker takes ends within ~1% of the others (a chunk of long
         // lines is a lot of text); the shared counter is taken once per chunk.
         let chunk = max(1, min(64, count / (workers * 32)))
         let next = ChunkCounter()
-        let output = UnsafeSendable(results)
-        withoutActuallyEscaping(body) { body in
-            let work = UnsafeSendable(body)
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                while true {
-                    let start = next.take(chunk)
-                    if start >= count { break }
-                    for i in start..<min(start + chunk, count) { (output.value + i).initialize(to: work.value(i)) }
+        // The workers write straight into the array's buffer (no second buffer to move out of).
+        return Array(unsafeUninitializedCapacity: count) { buffer, initialized in
+            let output = UnsafeSendable(buffer.baseAddress!)
+            withoutActuallyEscaping(body) { body in
+                let work = UnsafeSendable(body)
+                DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                    while true {
+                        let start = next.take(chunk)
+                        if start >= count { break }
+                        for i in start..<min(start + chunk, count) { (output.value + i).initialize(to: work.value(i)) }
+                    }
                 }
             }
-        }
-        // Move (not copy) the results into the array: copying would touch every shared reference count.
-        return Array(unsafeUninitializedCapacity: count) { buffer, initialized in
-            buffer.baseAddress!.moveInitialize(from: results, count: count)
             initialized = count
         }
     }

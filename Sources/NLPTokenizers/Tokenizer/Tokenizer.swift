@@ -123,7 +123,7 @@ public struct Tokenizer: Sendable {
     // MARK: Decoding
 
     /// The text of `ids`; special tokens are left out when `skipSpecialTokens`.
-    public func decode(_ ids: [Int], skipSpecialTokens: Bool = true) -> String {
+    public func decode<IDs: Collection>(_ ids: IDs, skipSpecialTokens: Bool = true) -> String where IDs.Element == Int {
         var tokens: [String] = []
         tokens.reserveCapacity(ids.count)
         for id in ids {
