@@ -6,11 +6,13 @@ import NLPKit
 //                                                    nanoGPT's CPU run on tiny Shakespeare
 //   train-lstm --data FILE --steps 500 --out DIR     the char LSTM LM, 2 × 256
 //   sample     --model DIR|untrained --tokens 500     streaming TextGenerator, batch 1, temperature 1
+//              [--seed 1337]                           (every run from the same seed; sample_fnv1a: the text's hash)
 //   sample-parts --model DIR|untrained --tokens 500  where a sampled token's time goes: the decoder's
 //                                                    one-token steps and restart prefills (timed in place),
 //                                                    the sampler and the text stream (timed alone), the rest
 //   step       [--rounds 200]                         GPTDecoder's one-token step alone (nanoGPT's char
-//                                                    shape, random weights): µs a step, percentiles
+//                                                    shape, random weights): µs a step, percentiles; and
+//                                                    the 32-position feed a full context restarts on
 // Each prints one JSON line.
 
 func runGenerateBench(_ arguments: [String]) throws {
@@ -181,12 +183,12 @@ func benchSampling(_ options: BenchOptions) throws {
     let generator = try samplingGenerator(options)
     let tokens = options.int("tokens") ?? 500
     let settings = GenerationOptions(maxNewTokens: tokens, stopAtEndOfText: false)
-    let random = RandomGenerator(seed: 1337)
+    let seed = UInt64(options.int("seed") ?? 1337)
     var sample = ""
     func run() throws -> Int {
         sample = ""
         var count = 0
-        for piece in try generator.stream(prompt: "\n", options: settings, generator: random) {
+        for piece in try generator.stream(prompt: "\n", options: settings, generator: RandomGenerator(seed: seed)) {
             sample += piece.text
             count += 1
         }
@@ -206,7 +208,12 @@ func benchSampling(_ options: BenchOptions) throws {
     let stepThreads = (generator.decoder as? GPTDecoder)?.tokenStepThreads ?? 1
     print("{\"task\": \"sample\", \"threads\": \(Parallelism.threads), \"step_threads\": \(stepThreads), \"tokens\": \(tokens), "
           + "\"unit\": \"tokens/s\", \(summary(rates)), \"cpu_seconds_per_token\": \(cpu / Double(timedTokens)), "
-          + "\"sample\": \(jsonLiteral(String(sample.prefix(200))))}")
+          + "\"sample_fnv1a\": \"\(String(fnv1a(sample), radix: 16))\", \"sample\": \(jsonLiteral(String(sample.prefix(200))))}")
+}
+
+/// FNV-1a of the text's UTF-8: whether a change to the decoder changed what is sampled.
+func fnv1a(_ text: String) -> UInt64 {
+    text.utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
 }
 
 /// The sampling bench's generator: the trained model folder, or nanoGPT's char shape with random weights.
@@ -321,10 +328,23 @@ func benchTokenStep(_ options: BenchOptions) {
             times.append(Double(DispatchTime.now().uptimeNanoseconds - begin) / 1000)
         }
     }
-    times.sort()
-    func percentile(_ p: Double) -> String { format(times[min(times.count - 1, Int(p * Double(times.count)))]) }
+    // The restart's feed: the last 32 of 64 positions again, from position 0.
+    var prefills: [Double] = []
+    let window = (0..<decoder.capacity / 2).map { Int32($0 * 7 % 65) }
+    for _ in 0..<(options.int("rounds") ?? 200) {
+        decoder.reset()
+        let begin = DispatchTime.now().uptimeNanoseconds
+        _ = decoder.feed(window)
+        prefills.append(Double(DispatchTime.now().uptimeNanoseconds - begin) / 1000)
+    }
+    func percentile(_ values: [Double], _ p: Double) -> String {
+        let sorted = values.sorted()
+        return format(sorted[min(sorted.count - 1, Int(p * Double(sorted.count)))])
+    }
     print("{\"task\": \"step\", \"threads\": \(Parallelism.threads), \"step_threads\": \(decoder.tokenStepThreads), "
-          + "\"unit\": \"us\", \"p10\": \(percentile(0.1)), \"p50\": \(percentile(0.5)), \"p90\": \(percentile(0.9)), \"steps\": \(times.count)}")
+          + "\"unit\": \"us\", \"p10\": \(percentile(times, 0.1)), \"p50\": \(percentile(times, 0.5)), \"p90\": \(percentile(times, 0.9)), "
+          + "\"steps\": \(times.count), \"prefill_positions\": \(window.count), \"prefill_p10\": \(percentile(prefills, 0.1)), "
+          + "\"prefill_p50\": \(percentile(prefills, 0.5))}")
 }
 
 /// One progress line on stderr (the bench driver passes it through).
