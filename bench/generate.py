@@ -28,7 +28,8 @@ threads wait at every op for the one that lost its core), so treat a loaded run'
               machine should use). One warm-up run, then 5 timed runs each. When the
               64-position window is full, the cached samplers restart from the last 32 tokens,
               re-encoded in one pass (learned positions cannot slide under a cache); nanoGPT's
-              generate() slides its window by one token.
+              generate() slides its window by one token. A note splits our token's time into
+              its parts (`nlp-bench generate sample-parts`).
 Ours saves its trained models (config.json, model.safetensors, tokenizer.json) under --out, so
 `nlp generate --model OUT/gpt-shakespeare --prompt ...` samples from them afterwards.
 """
@@ -363,6 +364,14 @@ if "sample" in tasks:
                          f"ours {'trained' if trained else 'random'}, PyTorch's {'trained' if peer['trained'] else 'random'} "
                          f"(equal shapes; the speed does not depend on the weights)")
             samples = ours.get('sample', ''), peer['nocache']['sample']
+        parts = run_ours("sample-parts", threads, "--model", gpt_folder if trained else "untrained", "--tokens", str(args.tokens),
+                         "--data", text_file)
+        if parts:
+            notes.append(f"our sampled token, {threads} thread{'s' if threads > 1 else ''} (us, medians): whole "
+                         f"{parts['total']:.1f} = token steps {parts['step']:.1f} + restart feeds {parts['prefill']:.1f} "
+                         f"({parts['prefills']} of {parts['prefill_tokens'] // max(1, parts['prefills'])} positions, "
+                         f"{parts['us_per_prefill']:.0f} us each) + sampler {parts['sampler']:.2f} + text {parts['text']:.2f} "
+                         f"+ rest {parts['rest']:.1f}")
     if samples:
         notes.append(f"our sample: {samples[0][:160]!r}")
         notes.append(f"PyTorch sample (no cache): {samples[1][:160]!r}")

@@ -6,8 +6,13 @@ import NLPKit
 //                                                    nanoGPT's CPU run on tiny Shakespeare
 //   train-lstm --data FILE --steps 500 --out DIR     the char LSTM LM, 2 × 256
 //   sample     --model DIR|untrained --tokens 500     streaming TextGenerator, batch 1, temperature 1
+//              [--seed 1337]                           (every run from the same seed; sample_fnv1a: the text's hash)
+//   sample-parts --model DIR|untrained --tokens 500  where a sampled token's time goes: the decoder's
+//                                                    one-token steps and restart prefills (timed in place),
+//                                                    the sampler and the text stream (timed alone), the rest
 //   step       [--rounds 200]                         GPTDecoder's one-token step alone (nanoGPT's char
-//                                                    shape, random weights): µs a step, percentiles
+//                                                    shape, random weights): µs a step, percentiles; and
+//                                                    the 32-position feed a full context restarts on
 // Each prints one JSON line.
 
 func runGenerateBench(_ arguments: [String]) throws {
@@ -18,8 +23,9 @@ func runGenerateBench(_ arguments: [String]) throws {
     case "train-gpt": try trainShakespeare(options, recurrent: false)
     case "train-lstm": try trainShakespeare(options, recurrent: true)
     case "sample": try benchSampling(options)
+    case "sample-parts": try benchSamplingParts(options)
     case "step": benchTokenStep(options)
-    default: throw BenchError("generate: unknown task \(task) (train-gpt, train-lstm, sample, step)")
+    default: throw BenchError("generate: unknown task \(task) (train-gpt, train-lstm, sample, sample-parts, step)")
     }
 }
 
@@ -174,24 +180,15 @@ func trainShakespeare(_ options: BenchOptions, recurrent: Bool) throws {
 /// included): warm-up, then 5 timed runs. With --threads 2 the token step runs on two threads
 /// (`step_threads`); `cpu_seconds_per_token` is the process's CPU time (all threads) over the timed runs.
 func benchSampling(_ options: BenchOptions) throws {
-    let folder = options.string("model") ?? "untrained"
-    let generator: TextGenerator
-    if folder == "untrained" {
-        let text = try ShakespeareText(options)
-        let model = GPTLanguageModel(.nanoGPTCharacters(vocabSize: text.tokenizer.idCount - 1), generator: RandomGenerator(seed: 1))
-        model.eval()
-        generator = TextGenerator(decoder: GPTDecoder(model), tokenizer: text.tokenizer)
-    } else {
-        generator = try TextGenerator(folder: folder)
-    }
+    let generator = try samplingGenerator(options)
     let tokens = options.int("tokens") ?? 500
     let settings = GenerationOptions(maxNewTokens: tokens, stopAtEndOfText: false)
-    let random = RandomGenerator(seed: 1337)
+    let seed = UInt64(options.int("seed") ?? 1337)
     var sample = ""
     func run() throws -> Int {
         sample = ""
         var count = 0
-        for piece in try generator.stream(prompt: "\n", options: settings, generator: random) {
+        for piece in try generator.stream(prompt: "\n", options: settings, generator: RandomGenerator(seed: seed)) {
             sample += piece.text
             count += 1
         }
@@ -211,7 +208,106 @@ func benchSampling(_ options: BenchOptions) throws {
     let stepThreads = (generator.decoder as? GPTDecoder)?.tokenStepThreads ?? 1
     print("{\"task\": \"sample\", \"threads\": \(Parallelism.threads), \"step_threads\": \(stepThreads), \"tokens\": \(tokens), "
           + "\"unit\": \"tokens/s\", \(summary(rates)), \"cpu_seconds_per_token\": \(cpu / Double(timedTokens)), "
-          + "\"sample\": \(jsonLiteral(String(sample.prefix(200))))}")
+          + "\"sample_fnv1a\": \"\(String(fnv1a(sample), radix: 16))\", \"sample\": \(jsonLiteral(String(sample.prefix(200))))}")
+}
+
+/// FNV-1a of the text's UTF-8: whether a change to the decoder changed what is sampled.
+func fnv1a(_ text: String) -> UInt64 {
+    text.utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+}
+
+/// The sampling bench's generator: the trained model folder, or nanoGPT's char shape with random weights.
+func samplingGenerator(_ options: BenchOptions, wrap: (IncrementalDecoder) -> IncrementalDecoder = { $0 }) throws -> TextGenerator {
+    let folder = options.string("model") ?? "untrained"
+    if folder == "untrained" {
+        let text = try ShakespeareText(options)
+        let model = GPTLanguageModel(.nanoGPTCharacters(vocabSize: text.tokenizer.idCount - 1), generator: RandomGenerator(seed: 1))
+        model.eval()
+        return TextGenerator(decoder: wrap(GPTDecoder(model)), tokenizer: text.tokenizer)
+    }
+    let loaded = try TextGenerator(folder: folder)
+    return TextGenerator(decoder: wrap(loaded.decoder), tokenizer: loaded.tokenizer)
+}
+
+/// A decoder that times each feed of the one it wraps: one-token steps apart from longer feeds
+/// (the prompt and the restarts when the context fills).
+final class TimedDecoder: IncrementalDecoder {
+    let inner: IncrementalDecoder
+    var stepSeconds = 0.0, steps = 0, prefillSeconds = 0.0, prefills = 0, prefillTokens = 0
+
+    init(_ inner: IncrementalDecoder) { self.inner = inner }
+
+    var batch: Int { inner.batch }
+    var vocabularySize: Int { inner.vocabularySize }
+    var context: Int? { inner.context }
+    var length: Int { inner.length }
+    func reset() { inner.reset() }
+    func reorder(rows sources: [Int]) { inner.reorder(rows: sources) }
+
+    func feed(_ ids: [Int32]) -> Tensor {
+        let begin = DispatchTime.now().uptimeNanoseconds
+        let logits = inner.feed(ids)
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9
+        if ids.count == batch { stepSeconds += elapsed; steps += 1 } else { prefillSeconds += elapsed; prefills += 1; prefillTokens += ids.count }
+        return logits
+    }
+
+    func clear() { stepSeconds = 0; steps = 0; prefillSeconds = 0; prefills = 0; prefillTokens = 0 }
+}
+
+/// Where a sampled token's time goes, in µs a token (medians over the runs): the whole stream,
+/// the decoder's one-token steps and longer feeds (timed in place), the sampler and the text
+/// stream with its stop-string check (each timed alone on the same tokens and logits), and the rest.
+func benchSamplingParts(_ options: BenchOptions) throws {
+    var timed: TimedDecoder!
+    let generator = try samplingGenerator(options) { timed = TimedDecoder($0); return timed }
+    let tokens = options.int("tokens") ?? 500
+    let settings = GenerationOptions(maxNewTokens: tokens, stopAtEndOfText: false)
+    let random = RandomGenerator(seed: 1337)
+    var total: [Double] = [], step: [Double] = [], prefill: [Double] = [], prefillEach: [Double] = []
+    var sampler: [Double] = [], text: [Double] = [], prefills = 0, prefillTokens = 0
+    for run in 0...(options.int("runs") ?? 5) {
+        timed.clear()
+        var ids: [Int32] = []
+        let seconds = try seconds {
+            let stream = try generator.stream(prompt: "\n", options: settings, generator: random)
+            while let piece = stream.next() { ids.append(piece.token) }
+        }
+        let vocabulary = timed.vocabularySize
+        let perToken = 1e6 / Double(ids.count)
+        // The sampler on one row of random logits (its cost does not depend on the values), the
+        // history growing as in the stream.
+        let picker = TokenSampler(options: settings.sampling, vocabularySize: vocabulary, generator: RandomGenerator(seed: 5))
+        let logits = Tensor.normal([vocabulary], standardDeviation: 2, generator: RandomGenerator(seed: 3))
+        var history: [Int32] = [10]
+        let samplerSeconds = DispatchTime.now().uptimeNanoseconds
+        for id in ids { _ = picker.pick(logits.data, history: history); history.append(id) }
+        let samplerTime = Double(DispatchTime.now().uptimeNanoseconds - samplerSeconds) / 1e9
+        var stream = TextStream(tokenizer: generator.tokenizer)
+        var stops = StopStrings(settings.stopStrings)
+        let textBegin = DispatchTime.now().uptimeNanoseconds
+        var assembled = ""
+        for id in ids { assembled += stops.push(stream.append(id)) }
+        precondition(!assembled.isEmpty)
+        let textTime = Double(DispatchTime.now().uptimeNanoseconds - textBegin) / 1e9
+        guard run > 0 else { continue }   // the first run warms up
+        total.append(seconds * perToken)
+        step.append(timed.stepSeconds * perToken)
+        prefill.append(timed.prefillSeconds * perToken)
+        prefillEach.append(timed.prefillSeconds * 1e6 / Double(max(1, timed.prefills)))
+        sampler.append(samplerTime * perToken)
+        text.append(textTime * perToken)
+        prefills = timed.prefills
+        prefillTokens = timed.prefillTokens
+    }
+    func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
+    let rest = median(total.indices.map { total[$0] - step[$0] - prefill[$0] - sampler[$0] - text[$0] })
+    let stepThreads = (timed.inner as? GPTDecoder)?.tokenStepThreads ?? 1
+    print("{\"task\": \"sample-parts\", \"threads\": \(Parallelism.threads), \"step_threads\": \(stepThreads), \"tokens\": \(tokens), "
+          + "\"unit\": \"us/token\", \"total\": \(format(median(total))), \"step\": \(format(median(step))), "
+          + "\"prefill\": \(format(median(prefill))), \"sampler\": \(format(median(sampler))), \"text\": \(format(median(text))), "
+          + "\"rest\": \(format(rest)), \"prefills\": \(prefills), \"prefill_tokens\": \(prefillTokens), "
+          + "\"us_per_prefill\": \(format(median(prefillEach))), \"tokens_per_s\": \(format(1e6 / median(total)))}")
 }
 
 /// The one-token step alone, each timed: positions 1–63 after a one-token prompt, `rounds` times.
@@ -232,10 +328,23 @@ func benchTokenStep(_ options: BenchOptions) {
             times.append(Double(DispatchTime.now().uptimeNanoseconds - begin) / 1000)
         }
     }
-    times.sort()
-    func percentile(_ p: Double) -> String { format(times[min(times.count - 1, Int(p * Double(times.count)))]) }
+    // The restart's feed: the last 32 of 64 positions again, from position 0.
+    var prefills: [Double] = []
+    let window = (0..<decoder.capacity / 2).map { Int32($0 * 7 % 65) }
+    for _ in 0..<(options.int("rounds") ?? 200) {
+        decoder.reset()
+        let begin = DispatchTime.now().uptimeNanoseconds
+        _ = decoder.feed(window)
+        prefills.append(Double(DispatchTime.now().uptimeNanoseconds - begin) / 1000)
+    }
+    func percentile(_ values: [Double], _ p: Double) -> String {
+        let sorted = values.sorted()
+        return format(sorted[min(sorted.count - 1, Int(p * Double(sorted.count)))])
+    }
     print("{\"task\": \"step\", \"threads\": \(Parallelism.threads), \"step_threads\": \(decoder.tokenStepThreads), "
-          + "\"unit\": \"us\", \"p10\": \(percentile(0.1)), \"p50\": \(percentile(0.5)), \"p90\": \(percentile(0.9)), \"steps\": \(times.count)}")
+          + "\"unit\": \"us\", \"p10\": \(percentile(times, 0.1)), \"p50\": \(percentile(times, 0.5)), \"p90\": \(percentile(times, 0.9)), "
+          + "\"steps\": \(times.count), \"prefill_positions\": \(window.count), \"prefill_p10\": \(percentile(prefills, 0.1)), "
+          + "\"prefill_p50\": \(percentile(prefills, 0.5))}")
 }
 
 /// One progress line on stderr (the bench driver passes it through).

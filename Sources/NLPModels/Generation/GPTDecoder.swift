@@ -7,9 +7,10 @@ import NLPTensor
 /// prompt) go through sgemm.
 /// Keys and values are cached per layer as [B, heads, capacity, headWidth], so a head's keys are
 /// contiguous rows for the attention dot products. The logits equal the model's own forward
-/// (GPTDecoderTests checks them). With two or more threads, one row's one-token step of a model
-/// large enough to gain runs on two threads (`TwoThreadTokenStep`), with the same logits bit for
-/// bit; `tokenStepThreads` says which.
+/// (GPTDecoderTests checks them). One row (batch 1) of up to `SingleSequenceForward`'s rows at a
+/// time goes through its row kernels — on two threads when there are two and the model is large
+/// enough to gain (`tokenStepThreads` says for a token step) — with the same logits bit for bit on
+/// one thread or two, and the same fed at once or token by token.
 public final class GPTDecoder: IncrementalDecoder {
     public let model: GPTLanguageModel
     public let batch: Int
@@ -26,7 +27,11 @@ public final class GPTDecoder: IncrementalDecoder {
     private var inner = Tensor(uninitializedShape: [0])
     private let last: Tensor
     private let scores: Tensor
-    private lazy var twoThreadStep = TwoThreadTokenStep(model, keys: keys, values: values, capacity: capacity)
+    private lazy var sequenceForward = SingleSequenceForward(model, keys: keys, values: values, capacity: capacity,
+                                                             maximumRows: min(capacity, Self.rowKernelPositions))
+    /// The longest one-row feed through the row kernels; longer ones (a long prompt of a large
+    /// model) go through sgemm, whose logits equal a token-by-token feed's to rounding only.
+    public static let rowKernelPositions = 64
 
     /// A decoder for `batch` rows of up to `capacity` positions (default: the model's context).
     public init(_ model: GPTLanguageModel, batch: Int = 1, capacity: Int? = nil) {
@@ -52,8 +57,12 @@ public final class GPTDecoder: IncrementalDecoder {
 
     /// Threads a one-token step uses now: 2 for one row of a model large enough to gain when
     /// `Parallelism.threads` ≥ 2 (a busy machine should run with 1), else 1.
-    public var tokenStepThreads: Int {
-        batch == 1 && Parallelism.threads >= 2 && TwoThreadTokenStep.work(model.config) >= TwoThreadTokenStep.minimumWork ? 2 : 1
+    public var tokenStepThreads: Int { threads(positions: 1) }
+
+    /// Threads a one-row feed of `positions` uses.
+    private func threads(positions: Int) -> Int {
+        batch == 1 && Parallelism.threads >= 2
+            && positions * SingleSequenceForward.work(model.config) >= SingleSequenceForward.minimumTwoThreadWork ? 2 : 1
     }
 
     public func reset() { length = 0 }
@@ -78,10 +87,10 @@ public final class GPTDecoder: IncrementalDecoder {
         precondition(length + t <= capacity, "\(length + t) positions exceed the decoder's \(capacity)")
         let vocabulary = vocabularySize
         for id in ids { precondition(id >= 0 && Int(id) < vocabulary, "token id \(id) outside the vocabulary of \(vocabulary)") }
-        if t == 1 && tokenStepThreads == 2 {
+        if batch == 1 && t <= Self.rowKernelPositions {
             let logits = Tensor(uninitializedShape: [1, vocabulary])
-            twoThreadStep.logits(after: ids[0], at: length, into: logits.data)
-            length += 1
+            sequenceForward.logits(after: ids, at: length, threads: threads(positions: t), into: logits.data)
+            length += t
             return logits
         }
         growScratch(rows)
@@ -175,10 +184,6 @@ public final class GPTDecoder: IncrementalDecoder {
     /// y = x·W + b for GPT-2's Conv1D (weight [in, out]); `accumulate` adds into y (the residual).
     private static func project(_ x: UnsafePointer<Float>, rows: Int, _ layer: Conv1D, into y: UnsafeMutablePointer<Float>,
                                 accumulate: Bool) {
-        if rows == 1 {
-            GPTRowKernels.project(x, GPTRowKernels.Projection(layer), columns: 0..<layer.outFeatures, into: y, accumulate: accumulate)
-            return
-        }
         let k = layer.inFeatures, n = layer.outFeatures, w = layer.weight.data
         if let bias = layer.bias?.data {
             for r in 0..<rows {

@@ -70,6 +70,127 @@ enum GPTRowKernels {
         Kernels.vectorMatrixProduct(x, p.weight, rows: p.inFeatures, width: p.outFeatures, columns: columns, into: y, accumulate: true)
     }
 
+    /// `project` for `rows` consecutive rows of x [rows, inFeatures] into y [rows, outFeatures].
+    /// Each output is the same fused multiply-add chain over the inputs as the one-row product's,
+    /// so a prompt's rows come out bit-identical to feeding them one by one; here six rows share
+    /// each load of the weights, which makes a prefill bound by arithmetic, not by reading W.
+    @inline(__always)
+    static func project(_ x: UnsafePointer<Float>, rows: Int, _ p: Projection, columns: Range<Int>, into y: UnsafeMutablePointer<Float>,
+                        accumulate: Bool) {
+        if rows == 1 { project(x, p, columns: columns, into: y, accumulate: accumulate); return }
+        let n = p.outFeatures
+        for r in 0..<rows {
+            let row = y + r * n
+            if let bias = p.bias {
+                if accumulate { for j in columns { row[j] += bias[j] } } else { (row + columns.lowerBound).update(from: bias + columns.lowerBound, count: columns.count) }
+            } else if !accumulate {
+                (row + columns.lowerBound).update(repeating: 0, count: columns.count)
+            }
+        }
+        rowsMatrixProduct(x, rows: rows, p.weight, inFeatures: p.inFeatures, outFeatures: n, columns: columns, into: y)
+    }
+
+    /// Rows of the input a tile holds while the weights' column strips pass over it (48 rows of
+    /// 768 inputs are 144 KB, in L2), a multiple of the six rows a block accumulates.
+    private static let tileRows = 48
+
+    /// y[r, j] += Σₖ x[r, k]·W[k, j] for the columns `columns`, the sum accumulated apart and
+    /// then added to y, as `Kernels.vectorMatrixProduct` does for one row.
+    private static func rowsMatrixProduct(_ x: UnsafePointer<Float>, rows: Int, _ w: UnsafePointer<Float>, inFeatures k: Int,
+                                          outFeatures n: Int, columns: Range<Int>, into y: UnsafeMutablePointer<Float>) {
+        var tile = 0
+        while tile < rows {
+            let tileEnd = min(rows, tile + tileRows)
+            var j = columns.lowerBound
+            while j + 16 <= columns.upperBound {
+                for r in stride(from: tile, to: tileEnd, by: 6) {
+                    block16(x + r * k, rows: min(6, tileEnd - r), w + j, inFeatures: k, outFeatures: n, into: y + r * n + j)
+                }
+                j += 16
+            }
+            while j + 8 <= columns.upperBound {
+                for r in stride(from: tile, to: tileEnd, by: 6) {
+                    block8(x + r * k, rows: min(6, tileEnd - r), w + j, inFeatures: k, outFeatures: n, into: y + r * n + j)
+                }
+                j += 8
+            }
+            while j < columns.upperBound {
+                for r in tile..<tileEnd {
+                    let row = x + r * k
+                    var s: Float = 0
+                    for i in 0..<k { s = s.addingProduct(row[i], w[i * n + j]) }
+                    y[r * n + j] += s
+                }
+                j += 1
+            }
+            tile = tileEnd
+        }
+    }
+
+    /// Up to six rows × 16 columns: twelve accumulators, two weight loads a step of k. A block of
+    /// fewer rows repeats its last row (the extra sums are not stored).
+    @inline(__always)
+    private static func block16(_ x: UnsafePointer<Float>, rows: Int, _ w: UnsafePointer<Float>, inFeatures k: Int, outFeatures n: Int,
+                                into y: UnsafeMutablePointer<Float>) {
+        let last = rows - 1
+        let x0 = x, x1 = x + min(1, last) * k, x2 = x + min(2, last) * k
+        let x3 = x + min(3, last) * k, x4 = x + min(4, last) * k, x5 = x + min(5, last) * k
+        var a00 = SIMD8<Float>(), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00
+        var a30 = a00, a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00
+        var p = w
+        for i in 0..<k {
+            let w0 = load(p), w1 = load(p + 8)
+            let s0 = SIMD8<Float>(repeating: x0[i]), s1 = SIMD8<Float>(repeating: x1[i]), s2 = SIMD8<Float>(repeating: x2[i])
+            a00 = a00.addingProduct(s0, w0); a01 = a01.addingProduct(s0, w1)
+            a10 = a10.addingProduct(s1, w0); a11 = a11.addingProduct(s1, w1)
+            a20 = a20.addingProduct(s2, w0); a21 = a21.addingProduct(s2, w1)
+            let s3 = SIMD8<Float>(repeating: x3[i]), s4 = SIMD8<Float>(repeating: x4[i]), s5 = SIMD8<Float>(repeating: x5[i])
+            a30 = a30.addingProduct(s3, w0); a31 = a31.addingProduct(s3, w1)
+            a40 = a40.addingProduct(s4, w0); a41 = a41.addingProduct(s4, w1)
+            a50 = a50.addingProduct(s5, w0); a51 = a51.addingProduct(s5, w1)
+            p += n
+        }
+        add(a00, y); add(a01, y + 8)
+        if rows > 1 { add(a10, y + n); add(a11, y + n + 8) }
+        if rows > 2 { add(a20, y + 2 * n); add(a21, y + 2 * n + 8) }
+        if rows > 3 { add(a30, y + 3 * n); add(a31, y + 3 * n + 8) }
+        if rows > 4 { add(a40, y + 4 * n); add(a41, y + 4 * n + 8) }
+        if rows > 5 { add(a50, y + 5 * n); add(a51, y + 5 * n + 8) }
+    }
+
+    /// `block16` for 8 columns.
+    @inline(__always)
+    private static func block8(_ x: UnsafePointer<Float>, rows: Int, _ w: UnsafePointer<Float>, inFeatures k: Int, outFeatures n: Int,
+                               into y: UnsafeMutablePointer<Float>) {
+        let last = rows - 1
+        let x0 = x, x1 = x + min(1, last) * k, x2 = x + min(2, last) * k
+        let x3 = x + min(3, last) * k, x4 = x + min(4, last) * k, x5 = x + min(5, last) * k
+        var a0 = SIMD8<Float>(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0
+        var p = w
+        for i in 0..<k {
+            let w0 = load(p)
+            a0 = a0.addingProduct(SIMD8<Float>(repeating: x0[i]), w0); a1 = a1.addingProduct(SIMD8<Float>(repeating: x1[i]), w0)
+            a2 = a2.addingProduct(SIMD8<Float>(repeating: x2[i]), w0); a3 = a3.addingProduct(SIMD8<Float>(repeating: x3[i]), w0)
+            a4 = a4.addingProduct(SIMD8<Float>(repeating: x4[i]), w0); a5 = a5.addingProduct(SIMD8<Float>(repeating: x5[i]), w0)
+            p += n
+        }
+        add(a0, y)
+        if rows > 1 { add(a1, y + n) }
+        if rows > 2 { add(a2, y + 2 * n) }
+        if rows > 3 { add(a3, y + 3 * n) }
+        if rows > 4 { add(a4, y + 4 * n) }
+        if rows > 5 { add(a5, y + 5 * n) }
+    }
+
+    @inline(__always)
+    private static func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
+
+    /// p[0..<8] = sum + p[0..<8] (the one-row product's accumulate store).
+    @inline(__always)
+    private static func add(_ sum: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: sum + load(p), as: SIMD8<Float>.self)
+    }
+
     /// One query's causal attention over the first `seen` cached keys and values of its head
     /// (rows of `d`), into `out` [d]; `scores` holds at least `seen` floats.
     @inline(__always)

@@ -82,6 +82,42 @@ final class GPTDecoderTests: XCTestCase {
         }
     }
 
+    /// A window fed at once (a prompt, the restart when the context fills) gives the logits and
+    /// caches of feeding it token by token, bit for bit, on one thread and two: the several-row
+    /// products keep each row's sums. Lengths around the kernels' six-row blocks and 16-column
+    /// strips, a width (8) below a strip, and the whole context.
+    func testAWindowFedAtOnceGivesTheTokenByTokenLogitsBitForBit() {
+        for (model, lengths) in [(nanoGPT(bias: true), [2, 7, 32, 64]), (nanoGPT(bias: false), [13]), (self.model(bias: true), [5, 16])] {
+            let vocabulary = model.config.vocabSize, capacity = model.config.maxPositions
+            for length in lengths {
+                let window: [Int32] = (0..<length).map { Int32(($0 * 11 + 5) % vocabulary) }
+                for threads in [1, 2] {
+                    withThreads(threads) {
+                        let atOnce = GPTDecoder(model), byToken = GPTDecoder(model)
+                        let a = atOnce.feed(window)
+                        var b = byToken.feed([window[0]])
+                        for token in window.dropFirst() { b = byToken.feed([token]) }
+                        XCTAssertEqual(bits(a), bits(b), "width \(model.config.width) length \(length) threads \(threads)")
+                        XCTAssertLessThan(maxAbsDifference(a, lastLogits(model, [window])), 1e-4)
+                        if length < capacity {   // the caches too: the next step agrees
+                            XCTAssertEqual(bits(atOnce.feed([3])), bits(byToken.feed([3])), "next step after \(length), threads \(threads)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// One row longer than the row kernels take goes through sgemm and still equals the full forward.
+    func testALongWindowOfOneRowEqualsTheFullForward() {
+        let model = GPTLanguageModel(GPTConfig(vocabSize: 12, maxPositions: 80, width: 8, layers: 2, heads: 2), generator: RandomGenerator(seed: 4))
+        model.eval()
+        let window: [Int32] = (0..<(GPTDecoder.rowKernelPositions + 6)).map { Int32($0 * 5 % 12) }
+        let decoder = GPTDecoder(model)
+        XCTAssertLessThan(maxAbsDifference(decoder.feed(window), lastLogits(model, [window])), 1e-5)
+        XCTAssertLessThan(maxAbsDifference(decoder.feed([2]), lastLogits(model, [window + [2]])), 1e-5)
+    }
+
     func testTheSameSeedGivesTheSameTokensWithOneAndTwoThreads() throws {
         let tokenizer = try TextGeneratorTests.characterTokenizer()
         let model = nanoGPT(bias: true, vocabSize: TextGeneratorTests.alphabet.count + 2)
