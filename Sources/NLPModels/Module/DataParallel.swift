@@ -10,10 +10,9 @@ import NLPTensor
 /// OpenBLAS's own threads to pay off, and every elementwise op would otherwise be a short parallel
 /// region of its own. One region per step, with no hand-off inside it, keeps both cores busy.
 ///
-/// A replica's parameters are the primary's elements in place (`Tensor.shareElements`; only their
-/// gradients are the replica's own), so an optimizer step on the primary is all the
-/// synchronisation there is, and no copy is made. Buffers (tensors without a gradient) are not
-/// shared: `replica` must build them as the primary has them (GPT, BERT and the LSTM LM have none).
+/// Each replica re-reads the primary's parameters at the start of every call, so an optimizer step
+/// on the primary is all the synchronisation there is. Buffers (tensors without a gradient) are not
+/// copied: `replica` must build them as the primary has them (GPT, BERT and the LSTM LM have none).
 /// Replicas follow the primary's `isTraining`; a replica's dropout draws from a generator of its own.
 public final class DataParallel<Model: Module> {
     /// The model whose parameters hold the summed gradients.
@@ -22,8 +21,8 @@ public final class DataParallel<Model: Module> {
     let parameters: [Tensor]
     let replicaParameters: [[Tensor]]
 
-    /// `replica` makes a model of the same architecture (its parameter values do not matter: it
-    /// uses `model`'s); one is made per thread beyond the first.
+    /// `replica` makes a model of the same architecture (its parameter values do not matter: they
+    /// are overwritten from `model`); one is made per thread beyond the first.
     public init(_ model: Model, threads: Int = Parallelism.threads, replica: () -> Model) {
         self.model = model
         let primary = model.parameters()
@@ -33,7 +32,6 @@ public final class DataParallel<Model: Module> {
             let own = copy.parameters()
             precondition(own.count == primary.count && zip(own, primary).allSatisfy { $0.shape == $1.shape },
                          "a data-parallel replica's parameters differ from the model's")
-            for (parameter, source) in zip(own, primary) { parameter.shareElements(of: source) }
             return own
         }
         replicaDropouts = replicas.map { copy in
@@ -105,7 +103,10 @@ public final class DataParallel<Model: Module> {
         DispatchQueue.concurrentPerform(iterations: shards) { shard in
             shareOfLoss[shard] = 0
             let copy = shard == 0 ? model : replicas[shard - 1]
-            if shard > 0 && copy.isTraining != training { copy.train(training) }
+            if shard > 0 {
+                for (own, primary) in zip(replicaParameters[shard - 1], parameters) { own.assign(primary) }
+                if copy.isTraining != training { copy.train(training) }
+            }
             let range = Parallelism.chunkRange(shard, of: shards, count: rows)
             let shardCounted = weight(range)
             guard shardCounted > 0 else { return }

@@ -11,9 +11,9 @@ public final class Tensor {
     /// Number of elements (product of `shape`).
     public let count: Int
     /// The buffer holding the elements, shared by views.
-    public private(set) var storage: TensorStorage
+    public let storage: TensorStorage
     /// Index of the first element in `storage`.
-    public private(set) var offset: Int
+    public let offset: Int
 
     /// Whether gradients flow to this tensor (set it on parameters; ops set it on their outputs).
     public var requiresGrad: Bool
@@ -129,17 +129,6 @@ public final class Tensor {
         let out = Tensor(uninitializedShape: shape)
         out.data.update(from: data, count: count)
         return out
-    }
-
-    /// Makes this tensor use `source`'s elements (same shape) instead of its own: both then read
-    /// and write one buffer, and nothing is copied. For leaves — a data-parallel replica's
-    /// parameters, which are the primary model's in place. Views made of self earlier keep the old
-    /// buffer.
-    public func shareElements(of source: Tensor) {
-        precondition(source.shape == shape, "shareElements of \(source.shape) with \(shape)")
-        precondition(node == nil, "shareElements on a tensor an op produced")
-        storage = source.storage
-        offset = source.offset
     }
 
     /// Overwrites the elements with those of `source` (same element count), outside the graph.
