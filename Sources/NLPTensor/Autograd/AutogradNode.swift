@@ -92,6 +92,27 @@ extension Tensor {
         }
     }
 
+    /// Whether `g`, handed to this tensor's backward closure, is this tensor's own gradient buffer
+    /// that no other tensor shares and nobody reads after the closure: the closure may then give it
+    /// on with `accumulateGrad(g, owned: true)` or overwrite it (`updateGrad(overwriting:of:)`).
+    public func ownsGradientExclusively(_ g: Tensor) -> Bool {
+        gradient === g && !gradIsShared && !retainsGrad
+    }
+
+    /// `updateGrad` for an elementwise backward from `output`'s gradient `g` (same element count as
+    /// self). When self has no gradient yet and `output` owns `g` exclusively, `body` gets g's own
+    /// buffer to overwrite in place (the pointer is `g.data`: each element is read before it is
+    /// written) and self adopts it: no new buffer, and one still warm in cache.
+    public func updateGrad(overwriting g: Tensor, of output: Tensor,
+                           _ body: (_ gradient: UnsafeMutablePointer<Float>, _ accumulate: Bool) -> Void) {
+        guard gradient == nil, g.count == count, output.ownsGradientExclusively(g) else {
+            updateGrad(body)
+            return
+        }
+        body(g.data, false)
+        accumulateGrad(g, owned: true)
+    }
+
     /// The gradient buffer zero-filled if it is new (for scatter-style backward kernels).
     public func zeroFilledGrad() -> UnsafeMutablePointer<Float> {
         if let existing = gradient { return unsharedGradient(existing).data }

@@ -242,6 +242,10 @@ enum AttentionSoftmax {
     @inline(__always)
     static func forward(_ s: UnsafeMutablePointer<Float>, rows: Int, columns n: Int, scale: Float,
                         batch: Int, masking: AttentionMasking) {
+        if n % Lanes.scalarCount == 0 {
+            forwardInLanes(s, rows: rows, columns: n, scale: scale, batch: batch, masking: masking)
+            return
+        }
         let penalty = masking.keyPenalty.map { $0.data + batch * n }
         for i in 0..<rows {
             let row = s + i * n
@@ -261,6 +265,54 @@ enum AttentionSoftmax {
             let inv = 1 / Kernels.expShiftedInPlace(row, count: visible, shift: m)
             for j in 0..<visible { row[j] *= inv }
             if visible < n { (row + visible).update(repeating: 0, count: n - visible) }
+        }
+    }
+
+    /// The same for rows of whole 8-lane blocks: a causal row's last visible block is masked by
+    /// lane (no scalar remainder loops, which the short causal rows otherwise spend most time in),
+    /// and blocks wholly beyond the causal limit are only zeroed.
+    @inline(__always)
+    static func forwardInLanes(_ s: UnsafeMutablePointer<Float>, rows: Int, columns n: Int, scale: Float,
+                               batch: Int, masking: AttentionMasking) {
+        let width = Lanes.scalarCount
+        let penalty = masking.keyPenalty.map { UnsafePointer($0.data + batch * n) }
+        let lane = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
+        for i in 0..<rows {
+            let row = s + i * n
+            let visible = masking.causal ? Swift.max(0, Swift.min(n, i + masking.queryOffset + 1)) : n
+            let blocks = (visible + width - 1) / width
+            var top = Lanes(repeating: -.infinity)
+            for block in 0..<blocks {
+                let p = row + block * width
+                var x = VectorMath.load(p)
+                if let penalty {
+                    x = VectorMath.load(penalty + block * width).addingProduct(x, scale)
+                } else {
+                    x *= scale
+                }
+                let left = visible - block * width
+                if left < width { x.replace(with: -.infinity, where: lane .>= SIMD8<Int32>(repeating: Int32(left))) }
+                VectorMath.store(x, p)
+                top.replace(with: x, where: x .> top)
+            }
+            let m = VectorMath.maximum(top)
+            if m == -.infinity {
+                row.update(repeating: 0, count: n)
+                continue
+            }
+            var total = Lanes()
+            for block in 0..<blocks {
+                let p = row + block * width
+                let e = VectorMath.exp(VectorMath.load(p) - m)
+                VectorMath.store(e, p)
+                total += e
+            }
+            let inv = 1 / total.sum()
+            for block in 0..<blocks {
+                let p = row + block * width
+                VectorMath.store(VectorMath.load(p) * inv, p)
+            }
+            if blocks * width < n { (row + blocks * width).update(repeating: 0, count: n - blocks * width) }
         }
     }
 }

@@ -5,7 +5,9 @@
 typealias Lanes = SIMD8<Float>
 
 enum VectorMath {
-    @inline(__always)
+    // Transparent: `@inline(__always)` left this an out-of-line call in the attention softmax and
+    // the LSTM cell loops (lanes then go through memory at every call).
+    @_transparent
     static func exp(_ x: Lanes) -> Lanes {
         let c = clamp(x, -87.3, 88.3)
         let t = Lanes(repeating: 12582912).addingProduct(c, Lanes(repeating: 1.44269504088896341))
@@ -55,6 +57,14 @@ enum VectorMath {
     static func sigmoid(_ x: Lanes) -> Lanes { 1 / (1 + exp(-x)) }
 
     /// Eight floats from p (any alignment).
+    /// The largest lane (a blend tree: the generic `max()` is a call).
+    @inline(__always)
+    static func maximum(_ x: Lanes) -> Float {
+        let four = x.lowHalf.replacing(with: x.highHalf, where: x.highHalf .> x.lowHalf)
+        let two = four.lowHalf.replacing(with: four.highHalf, where: four.highHalf .> four.lowHalf)
+        return two[1] > two[0] ? two[1] : two[0]
+    }
+
     @inline(__always)
     static func load(_ p: UnsafePointer<Float>) -> Lanes {
         UnsafeRawPointer(p).loadUnaligned(as: Lanes.self)

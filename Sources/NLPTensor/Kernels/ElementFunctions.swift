@@ -19,6 +19,14 @@ public protocol TernaryFunction {
 public protocol Activation: UnaryFunction {
     static var derivativeUsesOutput: Bool { get }
     func gradient(_ g: Float, _ v: Float) -> Float
+    /// f(x) and f′(x) together (for activations whose derivative reads x, computed once where they
+    /// share terms).
+    func valueAndDerivative(_ x: Float) -> (value: Float, derivative: Float)
+}
+
+extension Activation {
+    @inlinable @inline(__always)
+    public func valueAndDerivative(_ x: Float) -> (value: Float, derivative: Float) { (self(x), gradient(1, x)) }
 }
 
 /// An activation's `gradient` as a binary function for the `Kernels` loops.
@@ -90,11 +98,17 @@ public enum Functions {
     public struct GELUExact: Activation { public init() {}
         public static let derivativeUsesOutput = false
         @inlinable @inline(__always) public func callAsFunction(_ x: Float) -> Float { GELU.exact(x) }
-        @inlinable @inline(__always) public func gradient(_ g: Float, _ x: Float) -> Float { g * GELU.exactDerivative(x) } }
+        @inlinable @inline(__always) public func gradient(_ g: Float, _ x: Float) -> Float { g * GELU.exactDerivative(x) }
+        @inlinable @inline(__always) public func valueAndDerivative(_ x: Float) -> (value: Float, derivative: Float) {
+            GELU.exactAndDerivative(x)
+        } }
     public struct GELUTanh: Activation { public init() {}
         public static let derivativeUsesOutput = false
         @inlinable @inline(__always) public func callAsFunction(_ x: Float) -> Float { GELU.tanh(x) }
-        @inlinable @inline(__always) public func gradient(_ g: Float, _ x: Float) -> Float { g * GELU.tanhDerivative(x) } }
+        @inlinable @inline(__always) public func gradient(_ g: Float, _ x: Float) -> Float { g * GELU.tanhDerivative(x) }
+        @inlinable @inline(__always) public func valueAndDerivative(_ x: Float) -> (value: Float, derivative: Float) {
+            GELU.tanhAndDerivative(x)
+        } }
     public struct Sqrt: Activation { public init() {}
         public static let derivativeUsesOutput = true
         @inlinable @inline(__always) public func callAsFunction(_ x: Float) -> Float { FastMath.squareRoot(x) }

@@ -37,6 +37,16 @@ public enum Kernels {
         }
     }
 
+    /// `y[i] = f(y[i], b[i])` in place (one pointer read and written, so the loop vectorizes; `zip`
+    /// with `a` = `y` would fail its overlap check and run scalar).
+    @inlinable @inline(__always)
+    public static func update<F: BinaryFunction>(_ y: UnsafeMutablePointer<Float>, with b: UnsafePointer<Float>,
+                                                 count: Int, cost: Int = 1, _ f: F) {
+        Parallelism.forEachChunk(of: count, costPerItem: cost) { range in
+            for i in range { y[i] = f(y[i], b[i]) }
+        }
+    }
+
     /// `y[i] = f(a[i], b[i], c[i])`, or `+=` when `accumulate`.
     @inlinable @inline(__always)
     public static func zip3<F: TernaryFunction>(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafePointer<Float>,

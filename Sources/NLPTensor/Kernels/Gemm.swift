@@ -22,10 +22,40 @@ public enum Gemm {
             }
             return
         }
+        if !transposeA && !transposeB, let rows = smallProductRows(m: m, n: n, k: k) {
+            // Row blocks of C = A·B, each a product OpenBLAS multiplies without packing.
+            var start = 0
+            while start < m {
+                let count = Swift.min(rows, m - start)
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(count), Int32(n), Int32(k), alpha,
+                            a + start * k, Int32(k), b, Int32(n), beta, c + start * n, Int32(n))
+                start += count
+            }
+            return
+        }
         cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha,
                     a, Int32(transposeA ? m : k), b, Int32(transposeB ? k : n), beta, c, Int32(n))
     }
+
+    /// OpenBLAS's SkylakeX kernels (0.3.16 on) multiply a product of M·N·K ≤ 10⁶ straight from A
+    /// and B, with no packing copies and no zeroing pass over C. On one thread a larger A·B (no
+    /// transposes) of a small model — GPT's [384 × 128]·[128 × 512] — runs 5–15 % faster as row
+    /// blocks of 8·j rows that each qualify, B staying in cache across them. (Products with a
+    /// transposed operand gained nothing or lost in the same measurement, so they stay whole.)
+    static let smallProductWork = 1_000_000
+
+    /// The rows of each block when A·B should be split (nil: one call).
+    @inline(__always)
+    static func smallProductRows(m: Int, n: Int, k: Int) -> Int? {
+        guard m &* n &* k > smallProductWork, Parallelism.threads == 1, hasSmallProductKernels else { return nil }
+        let rows = (smallProductWork / (n * k)) / 8 * 8
+        return rows >= 8 ? rows : nil
+    }
+
+    static let hasSmallProductKernels: Bool = {
+        ["skylakex", "cooperlake", "sapphirerapids"].contains(BLASRuntime.kernelName.lowercased())
+    }()
 
     /// `batch` products C_i = alpha · op(A_i) · op(B_i) + beta · C_i, where operand i starts at
     /// `i * stride` (stride 0 shares one matrix across the batch; C's stride must not be 0).

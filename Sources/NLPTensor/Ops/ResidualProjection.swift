@@ -42,7 +42,7 @@ extension Tensor {
                       m: rows, n: outFeatures, k: inFeatures, beta: 1)
         let inputs = [self, weight, residual] + (bias.map { [$0] } ?? [])
         if Tensor.isRecording(inputs) {
-            out.record("residual projection", inputs: inputs) { [self] _, g in
+            out.record("residual projection", inputs: inputs) { [self] out, g in
                 if requiresGrad {
                     updateGrad { gx, acc in   // dX[rows, in] = dY · W (linear) or dY · Wᵀ (affine)
                         Gemm.multiply(g.data, transposeA: false, weight.data, transposeB: !transposed, gx,
@@ -65,7 +65,8 @@ extension Tensor {
                         Kernels.sumToShape(g.data, from: [rows, outFeatures], gb, to: [outFeatures], accumulate: acc)
                     }
                 }
-                if residual.requiresGrad { residual.accumulateGrad(g, owned: false) }
+                // Last, after every read of g: the residual may take g's buffer as its own.
+                if residual.requiresGrad { residual.accumulateGrad(g, owned: out.ownsGradientExclusively(g)) }
             }
         }
         return out

@@ -20,8 +20,42 @@ extension Tensor {
         if Tensor.isRecording(self) {
             out.record(op, inputs: [self]) { [self] out, g in
                 let v = F.derivativeUsesOutput ? out.data : data
-                updateGrad { ga, acc in
-                    Kernels.zip(g.data, v, ga, count: count, cost: cost, accumulate: acc, ActivationGradient(f))
+                updateGrad(overwriting: g, of: out) { ga, acc in
+                    if ga == g.data {
+                        Kernels.update(ga, with: v, count: count, cost: cost, ActivationGradient(f))
+                    } else {
+                        Kernels.zip(g.data, v, ga, count: count, cost: cost, accumulate: acc, ActivationGradient(f))
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// `mapped` for activations whose derivative is about as costly as the function (GELU): in
+    /// training the forward also computes f′(x), from the same x (the shared terms computed once),
+    /// and keeps it instead of x, so the backward is one multiply (done in the output gradient's
+    /// own buffer when it can).
+    @inline(__always)
+    @inlinable
+    public func mappedKeepingDerivative<F: Activation>(_ op: StaticString, cost: Int = 1, _ f: F) -> Tensor {
+        guard Tensor.isRecording(self), !F.derivativeUsesOutput else { return mapped(op, cost: cost, f) }
+        let out = Tensor(uninitializedShape: shape)
+        let derivative = Tensor(uninitializedShape: shape)
+        let x = data, y = out.data, d = derivative.data
+        Parallelism.forEachChunk(of: count, costPerItem: 2 * cost) { range in
+            for i in range {
+                let (value, slope) = f.valueAndDerivative(x[i])
+                y[i] = value
+                d[i] = slope
+            }
+        }
+        out.record(op, inputs: [self]) { [self] out, g in
+            updateGrad(overwriting: g, of: out) { ga, acc in
+                if ga == g.data {
+                    Kernels.update(ga, with: derivative.data, count: count, Functions.Multiply())
+                } else {
+                    Kernels.zip(g.data, derivative.data, ga, count: count, accumulate: acc, Functions.Multiply())
                 }
             }
         }
@@ -83,8 +117,8 @@ extension Tensor {
     /// Gaussian error linear unit: x·Φ(x) with `.none` (erf), or the tanh approximation.
     public func gelu(approximation: GELUApproximation = .none) -> Tensor {
         switch approximation {
-        case .none: return mapped("gelu", cost: 24, Functions.GELUExact())
-        case .tanh: return mapped("gelu tanh", cost: 24, Functions.GELUTanh())
+        case .none: return mappedKeepingDerivative("gelu", cost: 24, Functions.GELUExact())
+        case .tanh: return mappedKeepingDerivative("gelu tanh", cost: 24, Functions.GELUTanh())
         }
     }
 }
@@ -141,6 +175,26 @@ public enum GELU {
         let u = 0.79788456080286536 * x.addingProduct(0.044715 * x * x, x)
         let half = 0.5 * x
         return half.addingProduct(half, FastMath.tanh(u))
+    }
+
+    /// `exact` and `exactDerivative` sharing ½·erf(x/√2) (the same values as the two calls).
+    @inlinable @inline(__always)
+    public static func exactAndDerivative(_ x: Float) -> (value: Float, derivative: Float) {
+        let h = halfErf(x)
+        let density = x * 0.39894228040143268 * FastMath.exp(-0.5 * x * x)
+        return ((0.5 * x).addingProduct(x, h), (0.5 + h) + density)
+    }
+
+    /// `tanh` and `tanhDerivative` sharing the tanh (the value is `tanh`'s; the derivative uses
+    /// its u, within an ulp of `tanhDerivative`'s).
+    @inlinable @inline(__always)
+    public static func tanhAndDerivative(_ x: Float) -> (value: Float, derivative: Float) {
+        let x2 = x * x
+        let u = 0.79788456080286536 * x.addingProduct(0.044715 * x * x, x)
+        let t = FastMath.tanh(u)
+        let du = 0.79788456080286536 * Float(1).addingProduct(3 * 0.044715, x2)
+        let half = 0.5 * x
+        return (half.addingProduct(half, t), Float(0.5).addingProduct(0.5, t) + half * (1 - t * t) * du)
     }
 
     @inlinable @inline(__always)

@@ -17,7 +17,7 @@ public final class Adam: Optimizer {
                         epsilon: epsilon, weightDecay: weightDecay, exempt: exemptFromWeightDecay, decoupled: false)
     }
 
-    public func step() { core.step() }
+    public func step(gradientScale: Float) { core.step(gradientScale: gradientScale) }
     public func stateTensors() -> [(name: String, tensor: Tensor)] { core.stateTensors(key: stateKey) }
     public func restoreState(_ tensors: [String: Tensor]) throws { try core.restoreState(tensors, key: stateKey) }
 }
@@ -40,7 +40,7 @@ public final class AdamW: Optimizer {
                         epsilon: epsilon, weightDecay: weightDecay, exempt: exemptFromWeightDecay, decoupled: true)
     }
 
-    public func step() { core.step() }
+    public func step(gradientScale: Float) { core.step(gradientScale: gradientScale) }
     public func stateTensors() -> [(name: String, tensor: Tensor)] { core.stateTensors(key: stateKey) }
     public func restoreState(_ tensors: [String: Tensor]) throws { try core.restoreState(tensors, key: stateKey) }
 }
@@ -71,23 +71,36 @@ final class AdamCore {
         steps = Array(repeating: 0, count: parameters.count)
     }
 
-    func step() {
+    /// The constants of one parameter's update in a step.
+    private struct Update {
+        let theta: UnsafeMutablePointer<Float>, g: UnsafeMutablePointer<Float>
+        let m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>
+        let stepSize: Float, rootCorrection: Float, decay: Float, l2: Float
+    }
+
+    /// One update of every parameter with a gradient (scaled by `gradientScale`), all in one pass.
+    func step(gradientScale scale: Float) {
         let lr = learningRate, b1 = beta1, b2 = beta2, eps = epsilon
+        var updates: [Update] = [], counts: [Int] = []
         for (index, p) in parameters.enumerated() {
-            let wd = weightDecays[index]
             guard let grad = p.grad else { continue }
             if moments[index] == nil { moments[index] = (Tensor.zeros(p.shape), Tensor.zeros(p.shape)) }
             steps[index] += 1
-            let t = Double(steps[index])
-            let stepSize = lr / Float(1 - Foundation.pow(Double(b1), t))
-            let rootCorrection = Float((1 - Foundation.pow(Double(b2), t)).squareRoot())
-            let decay = decoupled ? 1 - lr * wd : 1
-            let l2 = decoupled ? 0 : wd
-            let theta = p.data, g = grad.data, m = moments[index]!.m.data, v = moments[index]!.v.data
-            OptimizerKernels.forEachChunk(of: p.count) { range in
+            let t = Double(steps[index]), wd = weightDecays[index]
+            updates.append(Update(theta: p.data, g: grad.data, m: moments[index]!.m.data, v: moments[index]!.v.data,
+                                  stepSize: lr / Float(1 - Foundation.pow(Double(b1), t)),
+                                  rootCorrection: Float((1 - Foundation.pow(Double(b2), t)).squareRoot()),
+                                  decay: decoupled ? 1 - lr * wd : 1, l2: decoupled ? 0 : wd))
+            counts.append(p.count)
+        }
+        updates.withUnsafeBufferPointer { updates in
+            OptimizerKernels.forEachSpan(counts: counts) { index, range in
+                let u = updates[index]
+                let theta = u.theta, g = u.g, m = u.m, v = u.v
+                let stepSize = u.stepSize, rootCorrection = u.rootCorrection, decay = u.decay, l2 = u.l2
                 for i in range {
                     let th = theta[i] * decay
-                    let gi = g[i] + l2 * th
+                    let gi = g[i] * scale + l2 * th
                     let mi = m[i] + (1 - b1) * (gi - m[i])
                     let vi = b2 * v[i] + (1 - b2) * gi * gi
                     m[i] = mi

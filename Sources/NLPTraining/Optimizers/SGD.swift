@@ -24,24 +24,31 @@ public final class SGD: Optimizer {
         velocities = Array(repeating: nil, count: parameters.count)
     }
 
-    public func step() {
+    public func step(gradientScale scale: Float) {
         let lr = learningRate, mu = momentum, keep = 1 - dampening, wd = weightDecay, nesterov = nesterov
+        var updates: [(theta: UnsafeMutablePointer<Float>, g: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>?, first: Bool)] = []
+        var counts: [Int] = []
         for (index, p) in parameters.enumerated() {
             guard let grad = p.grad else { continue }
-            let theta = p.data, g = grad.data
-            if mu == 0 {
-                OptimizerKernels.forEachChunk(of: p.count) { range in
-                    for i in range { theta[i] -= lr * (g[i] + wd * theta[i]) }
-                }
-                continue
+            var v: UnsafeMutablePointer<Float>?, first = false
+            if mu != 0 {
+                first = velocities[index] == nil
+                let velocity = velocities[index] ?? Tensor(uninitializedShape: p.shape)
+                velocities[index] = velocity
+                v = velocity.data
             }
-            let first = velocities[index] == nil
-            let velocity = velocities[index] ?? Tensor(uninitializedShape: p.shape)
-            velocities[index] = velocity
-            let v = velocity.data
-            OptimizerKernels.forEachChunk(of: p.count) { range in
+            updates.append((p.data, grad.data, v, first))
+            counts.append(p.count)
+        }
+        updates.withUnsafeBufferPointer { updates in
+            OptimizerKernels.forEachSpan(counts: counts) { index, range in
+                let (theta, g, velocity, first) = updates[index]
+                guard let v = velocity else {
+                    for i in range { theta[i] -= lr * ((g[i] * scale) + wd * theta[i]) }
+                    return
+                }
                 for i in range {
-                    let d = g[i] + wd * theta[i]
+                    let d = (g[i] * scale) + wd * theta[i]
                     let vi = first ? d : mu * v[i] + keep * d
                     v[i] = vi
                     theta[i] -= lr * (nesterov ? d + mu * vi : vi)

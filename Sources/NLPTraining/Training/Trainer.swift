@@ -147,9 +147,7 @@ public final class Trainer {
             task.model.train()
             let (value, items) = task.lossAndGradients(batch: plan[state.position], step: state.step)
             var norm: Float = 0
-            if value.isFinite {
-                norm = clipGradientNorm(optimizer.parameters, maxNorm: options.maxGradientNorm ?? .infinity)
-            }
+            if value.isFinite { norm = gradientNorm(optimizer.parameters) }
             guard value.isFinite && norm.isFinite else {
                 optimizer.zeroGrad()
                 bar.finish(state.step, status: status())
@@ -157,7 +155,8 @@ public final class Trainer {
                 let what = value.isFinite ? "the gradient norm is \(norm)" : "the loss is \(value.isNaN ? "NaN" : "\(value)")"
                 throw TrainingError.nonFiniteLoss(step: state.step, what: what, kept: keptMessage())
             }
-            optimizer.step()
+            // Clipping's factor is applied inside the update (no pass rewriting the gradients).
+            optimizer.step(gradientScale: clippingScale(norm: norm, maxNorm: options.maxGradientNorm ?? .infinity))
             optimizer.zeroGrad()
             state.step += 1
             state.position += 1
