@@ -132,9 +132,7 @@ enum GPTRowKernels {
     @inline(__always)
     private static func block16(_ x: UnsafePointer<Float>, rows: Int, _ w: UnsafePointer<Float>, inFeatures k: Int, outFeatures n: Int,
                                 into y: UnsafeMutablePointer<Float>) {
-        let last = rows - 1
-        let x0 = x, x1 = x + min(1, last) * k, x2 = x + min(2, last) * k
-        let x3 = x + min(3, last) * k, x4 = x + min(4, last) * k, x5 = x + min(5, last) * k
+        let (x0, x1, x2, x3, x4, x5) = blockRows(x, rows: rows, inFeatures: k)
         var a00 = SIMD8<Float>(), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00
         var a30 = a00, a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00
         var p = w
@@ -162,9 +160,7 @@ enum GPTRowKernels {
     @inline(__always)
     private static func block8(_ x: UnsafePointer<Float>, rows: Int, _ w: UnsafePointer<Float>, inFeatures k: Int, outFeatures n: Int,
                                into y: UnsafeMutablePointer<Float>) {
-        let last = rows - 1
-        let x0 = x, x1 = x + min(1, last) * k, x2 = x + min(2, last) * k
-        let x3 = x + min(3, last) * k, x4 = x + min(4, last) * k, x5 = x + min(5, last) * k
+        let (x0, x1, x2, x3, x4, x5) = blockRows(x, rows: rows, inFeatures: k)
         var a0 = SIMD8<Float>(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0
         var p = w
         for i in 0..<k {
@@ -180,6 +176,15 @@ enum GPTRowKernels {
         if rows > 3 { add(a3, y + 3 * n) }
         if rows > 4 { add(a4, y + 4 * n) }
         if rows > 5 { add(a5, y + 5 * n) }
+    }
+
+    /// The six row pointers of a block of `rows` (1...6) rows of `x`; a shorter block repeats its
+    /// last row, so the kernels need no per-row branches in their inner loop.
+    @inline(__always)
+    private static func blockRows(_ x: UnsafePointer<Float>, rows: Int, inFeatures k: Int)
+        -> (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>) {
+        let last = rows - 1
+        return (x, x + min(1, last) * k, x + min(2, last) * k, x + min(3, last) * k, x + min(4, last) * k, x + min(5, last) * k)
     }
 
     @inline(__always)
