@@ -8,6 +8,8 @@ struct CommandResult {
     let status: Int32
     let stdout: String
     let stderr: String
+    /// Standard output as written (`stdout` decodes it, replacing invalid UTF-8).
+    let stdoutBytes: Data
 }
 
 enum NLPCommand {
@@ -42,7 +44,8 @@ enum NLPCommand {
         group.wait()
         return CommandResult(status: process.terminationStatus,
                              stdout: String(decoding: outData.data, as: UTF8.self),
-                             stderr: String(decoding: errData.data, as: UTF8.self))
+                             stderr: String(decoding: errData.data, as: UTF8.self),
+                             stdoutBytes: outData.data)
     }
 
     /// A fresh temporary folder for one test's files.

@@ -76,5 +76,8 @@ final class EmbedCommandTests: XCTestCase {
         XCTAssertEqual(invalid.status, 1)
         XCTAssertTrue(invalid.stderr.hasPrefix("nlp: error: <stdin>:2:"), invalid.stderr)
         XCTAssertEqual(invalid.stderr.filter { $0 == "\n" }.count, 1)
+        let lossy = try NLPCommand.run(["embed", "--model", Self.model, "--lossy"], input: Data([0x61, 0x0A, 0xFF, 0x0A]))
+        XCTAssertEqual(lossy.status, 0, lossy.stderr)
+        XCTAssertEqual(lossy.stdout.split(separator: "\n").count, 2, "one embedding a line, the repaired one too")
     }
 }

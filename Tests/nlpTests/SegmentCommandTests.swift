@@ -47,6 +47,17 @@ final class SegmentCommandTests: XCTestCase {
         XCTAssertTrue(result.stderr.hasPrefix("nlp: error: <stdin>:2: invalid UTF-8 at byte 2"), result.stderr)
     }
 
+    func testLossyReplacesInvalidUTF8AndSegmentsTheRest() throws {
+        // "你" then a truncated four-byte sequence (F0 9F 98): one U+FFFD of the same byte length.
+        let result = try NLPCommand.run(["segment", "--lossy"], input: Data([0xE4, 0xBD, 0xA0, 0x0A, 0x61, 0xFF, 0x62, 0x0A, 0xF0, 0x9F, 0x98, 0x0A]))
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.hasPrefix("你\n"), result.stdout)
+        XCTAssertEqual(result.stdout.split(separator: "\n", omittingEmptySubsequences: false).count, 4, result.stdout)
+        XCTAssertTrue(result.stdout.hasSuffix("\n\u{FFFD}\n"), result.stdout)
+        XCTAssertNotNil(String(validatingUTF8: Array(result.stdoutBytes.map { CChar(bitPattern: $0) }) + [0]),
+                        "the output is valid UTF-8: the repaired text was segmented, not the raw bytes")
+    }
+
     func testEmptyFileIsAnErrorEmptyStandardInputIsNot() throws {
         let dir = try NLPCommand.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

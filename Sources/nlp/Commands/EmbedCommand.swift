@@ -28,6 +28,9 @@ struct EmbedCommand: ParsableCommand {
     @Option(help: "Output format: tsv or jsonl.")
     var format: Format = .tsv
 
+    @Flag(help: "Replace invalid UTF-8 by U+FFFD instead of stopping at it.")
+    var lossy = false
+
     @Option(name: .customLong("batch-size"), help: "Sentences per batch.")
     var batchSize: Int = 32
 
@@ -45,7 +48,7 @@ struct EmbedCommand: ParsableCommand {
         try global.apply()
         let embedder = try SentenceEmbedder(folder: model)
         let encoder: TextEncoder = try TokenizerTextEncoder(tokenizerFile: ModelFolder.path(model, ModelFolder.tokenizerFile))
-        let reader = try openTextInput(file)
+        let reader = try openTextInput(file, lossy: lossy)
         var output = EmbeddingOutput(format: format)
         var chunk: [String] = []
         func flush() throws {
@@ -55,7 +58,7 @@ struct EmbedCommand: ParsableCommand {
             chunk.removeAll(keepingCapacity: true)
         }
         for line in reader {
-            chunk.append(try line.text())
+            chunk.append(try line.text(lossy: lossy))
             if chunk.count == Self.chunkLines { try flush() }
         }
         if let error = reader.error { throw error }

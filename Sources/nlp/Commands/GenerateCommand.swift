@@ -28,6 +28,9 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "A file of prompts, one a line (instead of --prompt).")
     var prompts: String?
 
+    @Flag(help: "Replace invalid UTF-8 in --prompts FILE by U+FFFD instead of stopping at it.")
+    var lossy = false
+
     @Option(help: "Tokens to generate per sample.")
     var maxNewTokens = 200
 
@@ -144,9 +147,9 @@ struct GenerateCommand: ParsableCommand {
     /// The prompts with their file and line (nil for --prompt).
     func promptList() throws -> [(String, (file: String, line: Int)?)] {
         if let prompt { return [(prompt, nil)] }
-        let reader = try openTextInput(prompts!)
+        let reader = try openTextInput(prompts!, lossy: lossy)
         var list: [(String, (file: String, line: Int)?)] = []
-        for line in reader { list.append((try line.text(), (line.file, line.number))) }
+        for line in reader { list.append((try line.text(lossy: lossy), (line.file, line.number))) }
         if let error = reader.error { throw error }
         if list.isEmpty { throw InputError(file: prompts!, "no prompts: expected one prompt a line") }
         return list

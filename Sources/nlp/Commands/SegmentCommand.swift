@@ -12,20 +12,25 @@ struct SegmentCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var segmenter: SegmenterOptions
 
+    @Flag(help: "Replace invalid UTF-8 by U+FFFD instead of stopping at it.")
+    var lossy = false
+
     @Argument(help: "Text file, or - for standard input.")
     var file: String = "-"
 
     func run() throws {
         try global.apply()
         let segmenter = try segmenter.makeSegmenter()
-        let reader = try openTextInput(file)
+        let reader = try openTextInput(file, lossy: lossy)
         var output = SegmenterOutput()
         var workspace = ChineseSegmenter.Workspace()
         var ranges: [Range<Int>] = []
         for line in reader {
-            _ = try line.text()  // validates UTF-8: one error line naming the line
+            // Validates UTF-8 (one error line naming the line); with --lossy, segments the repaired text.
+            let text = try line.text(lossy: lossy)
+            let bytes = lossy ? Array(text.utf8) : line.bytes
             ranges.removeAll(keepingCapacity: true)
-            line.bytes.withUnsafeBufferPointer { bytes in
+            bytes.withUnsafeBufferPointer { bytes in
                 segmenter.wordRanges(utf8: bytes, workspace: &workspace, into: &ranges)
                 for (k, r) in ranges.enumerated() {
                     if k > 0 { output.write(0x20) }
