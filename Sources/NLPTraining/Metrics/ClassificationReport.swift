@@ -1,3 +1,5 @@
+import NLPTokenizers
+
 /// Accuracy, macro-F1, per-class precision / recall / F1 and the confusion matrix of a classifier,
 /// computed as scikit-learn's `classification_report` does (a class never predicted has precision 0;
 /// a class absent from the gold labels has recall 0 and still counts in the macro average).
@@ -72,11 +74,11 @@ public struct ClassificationReport: Equatable, Sendable {
     /// The report as a JSON object (keys: accuracy, macro_f1, labels, per_class, confusion).
     public var json: String {
         let classes = perClass.map {
-            "{\"label\":\(jsonString($0.label)),\"precision\":\(jsonNumber($0.precision)),\"recall\":\(jsonNumber($0.recall)),\"f1\":\(jsonNumber($0.f1)),\"support\":\($0.support)}"
+            "{\"label\":\(JSONEscaping.quoted($0.label)),\"precision\":\(jsonNumber($0.precision)),\"recall\":\(jsonNumber($0.recall)),\"f1\":\(jsonNumber($0.f1)),\"support\":\($0.support)}"
         }
         let matrix = confusion.map { "[" + $0.map(String.init).joined(separator: ",") + "]" }
         return "{\"accuracy\":\(jsonNumber(accuracy)),\"macro_f1\":\(jsonNumber(macroF1)),\"count\":\(count),"
-            + "\"labels\":[\(labels.map(jsonString).joined(separator: ","))],"
+            + "\"labels\":[\(labels.map(JSONEscaping.quoted).joined(separator: ","))],"
             + "\"per_class\":[\(classes.joined(separator: ","))],\"confusion\":[\(matrix.joined(separator: ","))]}"
     }
 }

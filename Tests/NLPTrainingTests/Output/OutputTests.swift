@@ -1,5 +1,6 @@
 import XCTest
 import NLPTensor
+import NLPTokenizers
 @testable import NLPTraining
 
 final class OutputTests: XCTestCase {
@@ -39,7 +40,7 @@ final class OutputTests: XCTestCase {
         XCTAssertEqual(formatDuration(3909), "1:05:09")
         XCTAssertEqual(formatRate(18400.4), "18,400")
         XCTAssertEqual(formatRate(43.12), "43.1")
-        XCTAssertEqual(jsonString("a\"b\\\n\u{1}中"), "\"a\\\"b\\\\\\n\\u0001中\"")
+        XCTAssertEqual(JSONEscaping.quoted("a\"b\\\n\u{1}\u{8}中"), "\"a\\\"b\\\\\\n\\u0001\\b中\"")
         XCTAssertEqual(jsonNumber(.nan), "null")
         XCTAssertEqual(jsonNumber(3), "3")
     }
