@@ -39,8 +39,8 @@ final class TokenSource: @unchecked Sendable {
 
 /// The result of encoding a text (or a pair of texts): one entry per token in every column.
 public struct Encoding: Equatable, Sendable {
-    /// The tokens (id, offsets, word, type id, flags), one allocation for all the columns.
-    var records: [TokenRecord] = []
+    /// The tokens (id, offsets, word, type id, flags): all the columns in one run of records.
+    var records = TokenRecords()
     var source: TokenSource?
     var overrides: [TokenOverride] = []
     /// The pieces cut off by truncation (each a full encoding with its own special tokens).
@@ -52,7 +52,7 @@ public struct Encoding: Equatable, Sendable {
 
     init(source: TokenSource?) { self.source = source }
 
-    init(records: [TokenRecord], source: TokenSource?, overrides: [TokenOverride],
+    init(records: TokenRecords, source: TokenSource?, overrides: [TokenOverride],
          sequenceRanges: (first: Range<Int>?, second: Range<Int>?)) {
         self.records = records
         self.source = source
@@ -131,14 +131,13 @@ public struct Encoding: Equatable, Sendable {
     }
 
     mutating func setTypeIDs(_ typeID: Int) {
-        let t = UInt32(clamping: typeID)
-        for i in records.indices { records[i].typeID = t }
+        records.setTypeIDs(UInt32(clamping: typeID))
     }
 
     /// The tokens `range` as an encoding of their own (no overflowing, no sequence ranges).
     func slice(_ range: Range<Int>) -> Encoding {
         var e = Encoding(source: source)
-        e.records = Array(records[range])
+        e.records = records.extracting(range)
         for o in overrides where range.contains(o.index) {
             e.overrides.append(TokenOverride(index: o.index - range.lowerBound, text: o.text))
         }
@@ -176,7 +175,7 @@ public struct Encoding: Equatable, Sendable {
         if shift == 0 {
             records.append(contentsOf: other.records)
         } else {
-            records.append(contentsOf: other.records.map { var r = $0; r.start += shift; r.end += shift; return r })
+            records.append(contentsOf: other.records.lazy.map { var r = $0; r.start += shift; r.end += shift; return r })
         }
         overflowing = overflowings
     }
@@ -243,7 +242,7 @@ public struct Encoding: Equatable, Sendable {
             records.append(contentsOf: repeatElement(padding, count: extra))
             if differs { for i in n..<length { overrides.append(TokenOverride(index: i, text: token)) } }
         case .left:
-            records.insert(contentsOf: repeatElement(padding, count: extra), at: 0)
+            records.prepend(padding, count: extra)
             for k in overrides.indices { overrides[k].index += extra }
             if differs { overrides.insert(contentsOf: (0..<extra).map { TokenOverride(index: $0, text: token) }, at: 0) }
             if let r = sequenceRanges.first { sequenceRanges.first = r.lowerBound + extra..<r.upperBound + extra }

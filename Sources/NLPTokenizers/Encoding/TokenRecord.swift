@@ -1,5 +1,6 @@
-/// One token of an encoding, packed: an encoding keeps its tokens in one array of these (one
-/// allocation per encoding, not one per column), and `Encoding.ids` / `.offsets` read them in place.
+/// One token of an encoding, packed: an encoding keeps its tokens in one run of these (`TokenRecords`:
+/// one allocation per encoding, or a share of a batch worker's block; not one per column), and
+/// `Encoding.ids` / `.offsets` read them in place.
 /// Ids and character offsets fit 32 bits: the encode path counts characters in `Int32` already.
 struct TokenRecord: Equatable, Sendable {
     var id: Int32
@@ -37,12 +38,12 @@ extension Encoding {
     /// The token ids of an encoding: a random-access collection read from the encoding's tokens
     /// (no copy; `Array(encoding.ids)` makes an `[Int]`).
     public struct IDs: RandomAccessCollection, Hashable, Sendable, ExpressibleByArrayLiteral, CustomStringConvertible {
-        let records: [TokenRecord]
+        let records: TokenRecords
 
-        init(_ records: [TokenRecord]) { self.records = records }
+        init(_ records: TokenRecords) { self.records = records }
 
         public init(arrayLiteral ids: Int...) {
-            records = ids.map { TokenRecord(id: $0, span: .zero, word: nil, typeID: 0, special: false) }
+            records = TokenRecords(ids.lazy.map { TokenRecord(id: $0, span: .zero, word: nil, typeID: 0, special: false) })
         }
 
         public var startIndex: Int { 0 }
@@ -58,12 +59,12 @@ extension Encoding {
 
     /// The character offsets of an encoding's tokens, read in place like `IDs`.
     public struct Offsets: RandomAccessCollection, Hashable, Sendable, ExpressibleByArrayLiteral, CustomStringConvertible {
-        let records: [TokenRecord]
+        let records: TokenRecords
 
-        init(_ records: [TokenRecord]) { self.records = records }
+        init(_ records: TokenRecords) { self.records = records }
 
         public init(arrayLiteral spans: Span...) {
-            records = spans.map { TokenRecord(id: 0, span: $0, word: nil, typeID: 0, special: false) }
+            records = TokenRecords(spans.lazy.map { TokenRecord(id: 0, span: $0, word: nil, typeID: 0, special: false) })
         }
 
         public var startIndex: Int { 0 }

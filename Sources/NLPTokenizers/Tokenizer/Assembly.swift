@@ -38,7 +38,7 @@ final class RawSequence {
     /// As an encoding of its own (HF's result of `encode_single_sequence`).
     func encoding(typeID: Int, source: TokenSource) -> Encoding {
         var e = Encoding(source: source)
-        e.records = Array(records.buffer)
+        e.records = TokenRecords(copying: records.buffer)
         if typeID != 0 { e.setTypeIDs(typeID) }
         e.overrides = overrides
         return e
@@ -149,32 +149,33 @@ final class Layout: @unchecked Sendable {
 
     deinit { pieces.deallocate() }
 
-    /// The encoding (one allocation for its tokens, with room for `reserve` tokens: padding appends
-    /// without reallocating), made at once from its parts (no copy of a half-built one).
+    /// The encoding, made at once from its parts (no copy of a half-built one): its tokens in a run
+    /// of `arena` (a batch worker's shared blocks), or else in one allocation with room for
+    /// `reserve` tokens (padding appends without reallocating).
     func assemble(_ first: RawSequence, _ second: RawSequence, isPair: Bool, reserve: Int,
-                  source: TokenSource) -> Encoding {
+                  source: TokenSource, arena: RecordArena?) -> Encoding {
         if let addPrefixSpace = trimAddPrefixSpace {
             Layout.trimOffsets(first, addPrefixSpace: addPrefixSpace, source)
             if isPair { Layout.trimOffsets(second, addPrefixSpace: addPrefixSpace, source) }
         }
         let total = specialCount + first.count + (isPair ? second.count : 0)
-        let capacity = max(total, reserve)
         let pieces = self.pieces, pieceCount = self.pieceCount
-        // (Array(unsafeUninitializedCapacity:) is not specialized here: it would look up generic
-        // metadata on every call.)
-        var records: [TokenRecord] = []
-        records.reserveCapacity(capacity)
-        for i in 0..<pieceCount {
-            let piece = pieces[i]
-            if piece.sequence < 0 {
-                records.append(TokenRecord(id: piece.id, span: .zero, word: -1, typeID: UInt32(clamping: piece.typeID), special: true))
-                continue
+        let records = TokenRecords(count: total, capacity: reserve, arena: arena) { out in
+            var k = 0
+            for i in 0..<pieceCount {
+                let piece = pieces[i]
+                if piece.sequence < 0 {
+                    out[k] = TokenRecord(id: piece.id, span: .zero, word: -1, typeID: UInt32(clamping: piece.typeID), special: true)
+                    k += 1
+                    continue
+                }
+                let s = piece.sequence == 0 ? first : second
+                let n = s.count
+                (out + k).initialize(from: s.records.base, count: n)
+                let typeID = UInt32(clamping: piece.typeID >= 0 ? piece.typeID : piece.sequence)
+                if typeID != 0 { for j in k..<k + n { out[j].typeID = typeID } }
+                k += n
             }
-            let s = piece.sequence == 0 ? first : second
-            let start = records.count
-            records.append(contentsOf: s.records.buffer)
-            let typeID = UInt32(clamping: piece.typeID >= 0 ? piece.typeID : piece.sequence)
-            if typeID != 0 { for j in start..<records.count { records[j].typeID = typeID } }
         }
         var overrides: [TokenOverride] = []
         var ranges: (first: Range<Int>?, second: Range<Int>?) = (nil, nil)

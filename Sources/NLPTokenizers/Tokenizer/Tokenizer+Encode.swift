@@ -11,8 +11,9 @@ extension Tokenizer {
     }
 
     /// One text or pair: the sequences into the workspace, then either the direct assembly (no
-    /// truncation needed, a post-processor with a fixed layout) or HF's general path.
-    func encode(_ text: String, _ pair: String?, addSpecialTokens: Bool, pad: Bool) -> Encoding {
+    /// truncation needed, a post-processor with a fixed layout; the tokens in a run of `arena` when
+    /// given and not padded here) or HF's general path.
+    func encode(_ text: String, _ pair: String?, addSpecialTokens: Bool, pad: Bool, arena: RecordArena? = nil) -> Encoding {
         Workspace.with { w in
             let first = w.first, second = w.second
             encodeSequence(text, w, into: first)
@@ -28,9 +29,10 @@ extension Tokenizer {
                 let source = w.tokenSource(for: tokenSource)
                 return layout._withUnsafeGuaranteedRef { layout in
                     guard pad, let padding else {
-                        return layout.assemble(first, second, isPair: isPair, reserve: 0, source: source)
+                        return layout.assemble(first, second, isPair: isPair, reserve: 0, source: source, arena: arena)
                     }
-                    var one = [layout.assemble(first, second, isPair: isPair, reserve: padding.fixedLength ?? 0, source: source)]
+                    var one = [layout.assemble(first, second, isPair: isPair, reserve: padding.fixedLength ?? 0, source: source,
+                                               arena: nil)]
                     padding.apply(&one)
                     return one[0]
                 }
