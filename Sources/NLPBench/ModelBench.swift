@@ -8,7 +8,9 @@ import NLPKit
 //   gpt-step [--steps 30] [--warmup 5] [--data-parallel 1|0]
 //       nanoGPT's CPU config, forward + backward + AdamW; by default the batch is split over the
 //       threads (DataParallel), --data-parallel 0 runs it whole with threaded kernels
-//   lstm-step [--steps 20] [--warmup 3] [--data-parallel 0|1]   2 × 256 LSTM LM, sequence 64, batch 32, Adam
+//   lstm-step [--steps 20] [--warmup 3] [--data-parallel 1|0]   2 × 256 LSTM LM, sequence 64, batch 32, Adam;
+//       by default the batch is split over the threads, --data-parallel 0 runs it whole with the
+//       layers' two-thread lockstep steps
 
 func runModelBench(_ arguments: [String]) throws {
     guard let task = arguments.first else { throw BenchError("models: give a task: embed, gpt-step, lstm-step") }
@@ -164,7 +166,8 @@ func benchLSTMStep(_ options: BenchOptions) throws {
                                                                     hiddenSize: 256, layers: 2), generator: generator)
     model.train()
     let optimizer = Adam(parameters: model.parameters(), learningRate: 2e-3)
-    let parallel = (options.int("data-parallel") ?? 0) != 0
+    // Data-parallel as the pre-training loop runs it: a replica a thread, no per-time-step hand-off.
+    let parallel = (options.int("data-parallel") ?? 1) != 0
         ? DataParallel(model) { RecurrentLanguageModel(model.config) } : nil
     let (batch, length) = (32, 64)
     benchSteps("lstm-step", tokensPerStep: batch * length, options, defaultSteps: 10,

@@ -19,18 +19,22 @@ protocol RecurrentCellKernel {
 
     /// One step. `gates` (rows g at `gates + g·ld`) holds the pre-activations (with W_hh·h when
     /// `recurrentIntoGates`) and is overwritten with the activations; `hh` [G·H, lanes] is W_hh·h
-    /// otherwise. h and c [H, lanes] are updated in place; `saved` rows (stride ld) are written.
+    /// otherwise. The new state h (rows of stride ldh) is written from the state before, hPrev
+    /// (same stride); c [H, lanes] is updated in place; `saved` rows (stride ld) are written.
     static func forward(hidden n: Int, lanes: Int, gates: UnsafeMutablePointer<Float>, ld: Int,
                         hh: UnsafePointer<Float>?, hiddenBias: UnsafePointer<Float>?,
-                        h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>?,
+                        hPrev: UnsafePointer<Float>, h: UnsafeMutablePointer<Float>, ldh: Int,
+                        c: UnsafeMutablePointer<Float>?,
                         saved: UnsafeMutablePointer<Float>, active: UnsafePointer<Float>)
 
-    /// One step back. `dh` [H, lanes] is the gradient reaching the new state; writes the gates'
+    /// One step back. `dh` [H, lanes] is the gradient reaching the new state (hPrev's rows have
+    /// stride ldh, the gate blocks' ld); writes the gates'
     /// gradient (dGates rows, stride ld) and the recurrent projection's (dhh; the same buffer
     /// for RNN and LSTM), the part of d(h_prev) that bypasses W_hh (`direct` [H, lanes]), and
     /// updates dc [H, lanes] to d(c_prev).
     static func backward(hidden n: Int, lanes: Int, gates: UnsafePointer<Float>, saved: UnsafePointer<Float>,
-                         hPrev: UnsafePointer<Float>, ld: Int, dh: UnsafePointer<Float>, dc: UnsafeMutablePointer<Float>?,
+                         hPrev: UnsafePointer<Float>, ldh: Int, ld: Int, dh: UnsafePointer<Float>,
+                         dc: UnsafeMutablePointer<Float>?,
                          dGates: UnsafeMutablePointer<Float>, dhh: UnsafeMutablePointer<Float>,
                          direct: UnsafeMutablePointer<Float>, active: UnsafePointer<Float>)
 }
@@ -56,22 +60,24 @@ enum TanhCell: RecurrentCellKernel {
     @inline(__always)
     static func forward(hidden n: Int, lanes: Int, gates: UnsafeMutablePointer<Float>, ld: Int,
                         hh: UnsafePointer<Float>?, hiddenBias: UnsafePointer<Float>?,
-                        h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>?,
+                        hPrev: UnsafePointer<Float>, h: UnsafeMutablePointer<Float>, ldh: Int,
+                        c: UnsafeMutablePointer<Float>?,
                         saved: UnsafeMutablePointer<Float>, active: UnsafePointer<Float>) {
         for j in 0..<n {
-            let a = gates + j * ld, state = h + j * lanes
+            let a = gates + j * ld, before = hPrev + j * ldh, state = h + j * ldh
             forEachLaneChunk(lanes) { b in
                 let y = V.tanh(V.load(a + b))
                 V.store(y, a + b)
                 let keep = V.load(active + b) .!= 0
-                V.store(V.load(state + b).replacing(with: y, where: keep), state + b)
+                V.store(V.load(before + b).replacing(with: y, where: keep), state + b)
             }
         }
     }
 
     @inline(__always)
     static func backward(hidden n: Int, lanes: Int, gates: UnsafePointer<Float>, saved: UnsafePointer<Float>,
-                         hPrev: UnsafePointer<Float>, ld: Int, dh: UnsafePointer<Float>, dc: UnsafeMutablePointer<Float>?,
+                         hPrev: UnsafePointer<Float>, ldh: Int, ld: Int, dh: UnsafePointer<Float>,
+                         dc: UnsafeMutablePointer<Float>?,
                          dGates: UnsafeMutablePointer<Float>, dhh: UnsafeMutablePointer<Float>,
                          direct: UnsafeMutablePointer<Float>, active: UnsafePointer<Float>) {
         for j in 0..<n {
@@ -94,13 +100,14 @@ enum LSTMCell: RecurrentCellKernel {
     @inline(__always)
     static func forward(hidden n: Int, lanes: Int, gates: UnsafeMutablePointer<Float>, ld: Int,
                         hh: UnsafePointer<Float>?, hiddenBias: UnsafePointer<Float>?,
-                        h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>?,
+                        hPrev: UnsafePointer<Float>, h: UnsafeMutablePointer<Float>, ldh: Int,
+                        c: UnsafeMutablePointer<Float>?,
                         saved: UnsafeMutablePointer<Float>, active: UnsafePointer<Float>) {
         let c = c!
         for j in 0..<n {
             let gi = gates + j * ld, gf = gates + (n + j) * ld, gg = gates + (2 * n + j) * ld, go = gates + (3 * n + j) * ld
             let savedC = saved + j * ld, savedT = saved + (n + j) * ld
-            let hj = h + j * lanes, cj = c + j * lanes
+            let before = hPrev + j * ldh, hj = h + j * ldh, cj = c + j * lanes
             forEachLaneChunk(lanes) { b in
                 let i = V.sigmoid(V.load(gi + b)), f = V.sigmoid(V.load(gf + b))
                 let g = V.tanh(V.load(gg + b)), o = V.sigmoid(V.load(go + b))
@@ -112,14 +119,15 @@ enum LSTMCell: RecurrentCellKernel {
                 V.store(tc, savedT + b)
                 let keep = V.load(active + b) .!= 0
                 V.store(cPrev.replacing(with: cNew, where: keep), cj + b)
-                V.store(V.load(hj + b).replacing(with: o * tc, where: keep), hj + b)
+                V.store(V.load(before + b).replacing(with: o * tc, where: keep), hj + b)
             }
         }
     }
 
     @inline(__always)
     static func backward(hidden n: Int, lanes: Int, gates: UnsafePointer<Float>, saved: UnsafePointer<Float>,
-                         hPrev: UnsafePointer<Float>, ld: Int, dh: UnsafePointer<Float>, dc: UnsafeMutablePointer<Float>?,
+                         hPrev: UnsafePointer<Float>, ldh: Int, ld: Int, dh: UnsafePointer<Float>,
+                         dc: UnsafeMutablePointer<Float>?,
                          dGates: UnsafeMutablePointer<Float>, dhh: UnsafeMutablePointer<Float>,
                          direct: UnsafeMutablePointer<Float>, active: UnsafePointer<Float>) {
         let dc = dc!
@@ -155,13 +163,14 @@ enum GRUCell: RecurrentCellKernel {
     @inline(__always)
     static func forward(hidden n: Int, lanes: Int, gates: UnsafeMutablePointer<Float>, ld: Int,
                         hh: UnsafePointer<Float>?, hiddenBias: UnsafePointer<Float>?,
-                        h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>?,
+                        hPrev: UnsafePointer<Float>, h: UnsafeMutablePointer<Float>, ldh: Int,
+                        c: UnsafeMutablePointer<Float>?,
                         saved: UnsafeMutablePointer<Float>, active: UnsafePointer<Float>) {
         let hh = hh!
         for j in 0..<n {
             let gr = gates + j * ld, gz = gates + (n + j) * ld, gn = gates + (2 * n + j) * ld
             let hr = hh + j * lanes, hz = hh + (n + j) * lanes, hnRow = hh + (2 * n + j) * lanes
-            let savedN = saved + j * ld, hj = h + j * lanes
+            let savedN = saved + j * ld, before = hPrev + j * ldh, hj = h + j * ldh
             let bias = Lanes(repeating: hiddenBias?[j] ?? 0)
             forEachLaneChunk(lanes) { b in
                 let r = V.sigmoid(V.load(gr + b) + V.load(hr + b))
@@ -170,7 +179,7 @@ enum GRUCell: RecurrentCellKernel {
                 let candidate = V.tanh(V.load(gn + b) + r * hn)
                 V.store(r, gr + b); V.store(z, gz + b); V.store(candidate, gn + b)
                 V.store(hn, savedN + b)
-                let old = V.load(hj + b)
+                let old = V.load(before + b)
                 let keep = V.load(active + b) .!= 0
                 V.store(old.replacing(with: (1 - z) * candidate + z * old, where: keep), hj + b)
             }
@@ -179,12 +188,13 @@ enum GRUCell: RecurrentCellKernel {
 
     @inline(__always)
     static func backward(hidden n: Int, lanes: Int, gates: UnsafePointer<Float>, saved: UnsafePointer<Float>,
-                         hPrev: UnsafePointer<Float>, ld: Int, dh: UnsafePointer<Float>, dc: UnsafeMutablePointer<Float>?,
+                         hPrev: UnsafePointer<Float>, ldh: Int, ld: Int, dh: UnsafePointer<Float>,
+                         dc: UnsafeMutablePointer<Float>?,
                          dGates: UnsafeMutablePointer<Float>, dhh: UnsafeMutablePointer<Float>,
                          direct: UnsafeMutablePointer<Float>, active: UnsafePointer<Float>) {
         for j in 0..<n {
             let gr = gates + j * ld, gz = gates + (n + j) * ld, gn = gates + (2 * n + j) * ld
-            let savedN = saved + j * ld, hp = hPrev + j * ld
+            let savedN = saved + j * ld, hp = hPrev + j * ldh
             let dr = dGates + j * ld, dz = dGates + (n + j) * ld, dn = dGates + (2 * n + j) * ld
             let hr = dhh + j * ld, hz = dhh + (n + j) * ld, hn = dhh + (2 * n + j) * ld
             let d = dh + j * lanes, e = direct + j * lanes

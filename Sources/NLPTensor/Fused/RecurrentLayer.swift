@@ -203,12 +203,16 @@ struct RecurrentLayer<Cell: RecurrentCellKernel> {
         for (r, o) in split.original.enumerated() { (gates.data + r * lanes).update(repeating: bias.data[o], count: lanes) }
         Gemm.multiply(wih.data, transposeA: false, xs.data, transposeB: true, gates.data, m: gh, n: lanes, k: inputs, beta: 1)
 
-        // State [H, lanes] (feature-major), the state before each step, the cells' saved blocks.
+        // The states [H, (T + 1)·lanes], feature-major: column s·lanes is the state before step s,
+        // so step s reads its block and writes the next one (the block after the last step taken
+        // is the final state, the blocks after step s are the outputs), with no copies; the row
+        // stride, one step more than the gates', is no multiple of 4 KB (rows far apart in L1's sets).
+        let ldh = lanes + w
+        let states = Tensor(uninitializedShape: [n, ldh])
         let h = h0.map { featureMajor($0.data) } ?? Tensor.zeros([n, w])
+        for j in 0..<n { (states.data + j * ldh).update(from: h.data + j * w, count: w) }
         let c: Tensor? = isLSTM ? c0.map { featureMajor($0.data) } ?? Tensor.zeros([n, w]) : nil
-        let hPrev = Tensor(uninitializedShape: [n, lanes])
         let saved = Tensor(uninitializedShape: [Swift.max(Cell.savedBlocks, 1) * n, lanes])
-        let outputs = Tensor(uninitializedShape: [n, lanes])
         let hh: Tensor? = Cell.recurrentIntoGates ? nil : Tensor(uninitializedShape: [gh, w])
         // Each part's gate rows of W_hh, packed once for the steps' products.
         let packedHH = !PackedWeight.isFaster ? [] : (0..<parts).map { p in
@@ -217,36 +221,31 @@ struct RecurrentLayer<Cell: RecurrentCellKernel> {
         }
         let scratch = (0..<parts).map { _ in Tensor(uninitializedShape: [PackedWeight.depthBlock * w]) }
         let taken = stepsTaken
-        for j in 0..<n { (hPrev.data + j * lanes).update(from: h.data + j * w, count: w) }
         // Without the packed kernel the steps' products are single-threaded sgemm calls.
         if packedHH.isEmpty && parts > 1 { openblas_set_num_threads(1) }
         Self.forEachStep(taken, parts: parts) { p, s in
             let column = s * w
             let units = split.units[p], u0 = units.lowerBound, rows = split.firstRow(p)
-            // This part's gate rows of W_hh · h_prev (the whole previous state, from hPrev).
-            let m = Cell.gates * units.count
+            // This part's gate rows of W_hh · h_prev (the whole previous state).
+            let m = Cell.gates * units.count, before = states.data + column
             switch (hh, packedHH.isEmpty) {
             case (let hh?, false):
-                packedHH[p].multiply(hPrev.data + column, ldb: lanes, lanes: w, into: hh.data + rows * w, ldc: w,
+                packedHH[p].multiply(before, ldb: ldh, lanes: w, into: hh.data + rows * w, ldc: w,
                                      accumulate: false, scratch: scratch[p].data)
             case (nil, false):
-                packedHH[p].multiply(hPrev.data + column, ldb: lanes, lanes: w, into: gates.data + rows * lanes + column,
+                packedHH[p].multiply(before, ldb: ldh, lanes: w, into: gates.data + rows * lanes + column,
                                      ldc: lanes, accumulate: true, scratch: scratch[p].data)
             case (let hh?, true):
-                sgemm(false, false, m, w, n, 1, whh.data + rows * n, n, hPrev.data + column, lanes, 0, hh.data + rows * w, w)
+                sgemm(false, false, m, w, n, 1, whh.data + rows * n, n, before, ldh, 0, hh.data + rows * w, w)
             case (nil, true):
-                sgemm(false, false, m, w, n, 1, whh.data + rows * n, n, hPrev.data + column, lanes, 1,
+                sgemm(false, false, m, w, n, 1, whh.data + rows * n, n, before, ldh, 1,
                       gates.data + rows * lanes + column, lanes)
             }
             Cell.forward(hidden: units.count, lanes: w, gates: gates.data + rows * lanes + column, ld: lanes,
                          hh: hh.map { UnsafePointer($0.data + rows * w) },
                          hiddenBias: isGRU ? biasHH.map { UnsafePointer($0.data + 2 * n + u0) } : nil,
-                         h: h.data + u0 * w, c: c.map { $0.data + u0 * w },
+                         hPrev: before + u0 * ldh, h: before + w + u0 * ldh, ldh: ldh, c: c.map { $0.data + u0 * w },
                          saved: saved.data + Cell.savedBlocks * u0 * lanes + column, active: active.data + column)
-            for j in units {
-                (outputs.data + j * lanes + column).update(from: h.data + j * w, count: w)
-                if s + 1 < taken { (hPrev.data + j * lanes + column + w).update(from: h.data + j * w, count: w) }
-            }
         }
         if packedHH.isEmpty && parts > 1 { openblas_set_num_threads(Int32(Parallelism.threads)) }
 
@@ -260,28 +259,30 @@ struct RecurrentLayer<Cell: RecurrentCellKernel> {
             let end = Swift.min(band + 16, n)
             for lane in 0..<lanes where target[lane] >= 0 {
                 let out = packed.data + target[lane]
-                for j in band..<end { out[j] = outputs.data[j * lanes + lane] }
+                for j in band..<end { out[j] = states.data[j * ldh + w + lane] }
             }
         }
-        batchMajor(h.data, into: packed.data + finalOffset)
+        let final = states.data + taken * w
+        for row in 0..<b { for j in 0..<n { packed.data[finalOffset + row * n + j] = final[j * ldh + row] } }
         if let c { batchMajor(c.data, into: packed.data + cellOffset) }
 
         let inputs = [x, weightIH, weightHH] + [biasIH, biasHH, h0, c0].compactMap { $0 }
         if Tensor.isRecording(inputs) {
             packed.record("recurrent layer", inputs: inputs) { _, g in
-                backward(g, split: split, wih: wih, whh: whh, xs: xs, gates: gates, saved: saved, hPrev: hPrev, active: active)
+                backward(g, split: split, wih: wih, whh: whh, xs: xs, gates: gates, saved: saved, states: states, active: active)
             }
         }
         let output = packed.slice(axis: 0, 0..<finalOffset).reshaped([b, t, n])
-        let final = packed.slice(axis: 0, finalOffset..<cellOffset).reshaped([b, n])
+        let hidden = packed.slice(axis: 0, finalOffset..<cellOffset).reshaped([b, n])
         let cellState = isLSTM ? packed.slice(axis: 0, cellOffset..<(cellOffset + b * n)).reshaped([b, n]) : nil
-        return RecurrentLayerOutput(output: output, hidden: final, cell: cellState)
+        return RecurrentLayerOutput(output: output, hidden: hidden, cell: cellState)
     }
 
     func backward(_ g: Tensor, split: Partition, wih: Tensor, whh: Tensor, xs: Tensor, gates: Tensor, saved: Tensor,
-                  hPrev: Tensor, active: Tensor) {
+                  states: Tensor, active: Tensor) {
         let (b, t, n) = (batch, steps, hidden)
         let gh = Cell.gates * n, w = lanesPerStep, lanes = t * w, taken = stepsTaken, parts = split.units.count
+        let ldh = lanes + w
         let finalOffset = b * t * n, cellOffset = finalOffset + b * n
         let dh = featureMajor(g.data + finalOffset)
         let dc: Tensor? = isLSTM ? featureMajor(g.data + cellOffset) : nil
@@ -331,8 +332,8 @@ struct RecurrentLayer<Cell: RecurrentCellKernel> {
                 for j in units { total.data[j * w + row] += source[j] }
             }
             Cell.backward(hidden: units.count, lanes: w, gates: gates.data + rows * lanes + column,
-                          saved: saved.data + Cell.savedBlocks * u0 * lanes + column, hPrev: hPrev.data + u0 * lanes + column,
-                          ld: lanes, dh: total.data + u0 * w, dc: dc.map { $0.data + u0 * w },
+                          saved: saved.data + Cell.savedBlocks * u0 * lanes + column,
+                          hPrev: states.data + u0 * ldh + column, ldh: ldh, ld: lanes, dh: total.data + u0 * w, dc: dc.map { $0.data + u0 * w },
                           dGates: dGates.data + rows * lanes + column, dhh: dhh.data + rows * lanes + column,
                           direct: direct.data + u0 * w, active: active.data + column)
         }
@@ -355,18 +356,21 @@ struct RecurrentLayer<Cell: RecurrentCellKernel> {
             weightIH.updateGrad { gw, acc in split.restore(d.data, columns: inputs, into: gw, accumulate: acc) }
         }
         if weightHH.requiresGrad {
-            let d = Tensor(uninitializedShape: [gh, n])        // dhh · hPrevᵀ, internal rows
-            Gemm.multiply(dhh.data, transposeA: false, hPrev.data, transposeB: true, d.data, m: gh, n: n, k: lanes)
+            let d = Tensor(uninitializedShape: [gh, n])        // dhh · (states before each step)ᵀ, internal rows
+            sgemm(false, true, gh, n, lanes, 1, dhh.data, lanes, states.data, ldh, 0, d.data, n)
             weightHH.updateGrad { gw, acc in split.restore(d.data, columns: n, into: gw, accumulate: acc) }
         }
+        // The biases' gradients: the gates' row sums (the same sums for both unless GRU).
+        var gateSums: Tensor?
         if let biasIH, biasIH.requiresGrad {
             let d = Tensor(uninitializedShape: [gh])
             Self.rowSums(dGates.data, rows: gh, columns: lanes, into: d.data, accumulate: false)
             biasIH.updateGrad { gb, acc in split.restore(d.data, columns: 1, into: gb, accumulate: acc) }
+            gateSums = d
         }
         if let biasHH, biasHH.requiresGrad {
-            let d = Tensor(uninitializedShape: [gh])
-            Self.rowSums(dhh.data, rows: gh, columns: lanes, into: d.data, accumulate: false)
+            let d = !isGRU && gateSums != nil ? gateSums! : Tensor(uninitializedShape: [gh])
+            if isGRU || gateSums == nil { Self.rowSums(dhh.data, rows: gh, columns: lanes, into: d.data, accumulate: false) }
             biasHH.updateGrad { gb, acc in split.restore(d.data, columns: 1, into: gb, accumulate: acc) }
         }
         if let h0, h0.requiresGrad {

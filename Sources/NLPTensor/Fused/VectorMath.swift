@@ -5,8 +5,8 @@
 typealias Lanes = SIMD8<Float>
 
 enum VectorMath {
-    // Transparent: `@inline(__always)` left this an out-of-line call in the attention softmax and
-    // the LSTM cell loops (lanes then go through memory at every call).
+    // Transparent (exp, tanh, sigmoid): `@inline(__always)` left them out-of-line calls in the
+    // attention softmax and the LSTM cell loops (lanes then go through memory at every call).
     @_transparent
     static func exp(_ x: Lanes) -> Lanes {
         let c = clamp(x, -87.3, 88.3)
@@ -26,7 +26,7 @@ enum VectorMath {
         return (y * scale).replacing(with: 0, where: x .< -87.3)
     }
 
-    @inline(__always)
+    @_transparent
     static func tanh(_ x: Lanes) -> Lanes {
         let c = clamp(x, -7.90531110763549805, 7.90531110763549805)
         let c2 = c * c
@@ -53,7 +53,7 @@ enum VectorMath {
         x.replacing(with: low, where: x .< low).replacing(with: high, where: x .> high)
     }
 
-    @inline(__always)
+    @_transparent
     static func sigmoid(_ x: Lanes) -> Lanes { 1 / (1 + exp(-x)) }
 
     /// Eight floats from p (any alignment).

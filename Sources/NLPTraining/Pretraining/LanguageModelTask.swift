@@ -36,8 +36,11 @@ public final class LanguageModelTask: TrainingTask {
     public let batchSize: Int
     let seed: UInt64
     /// A GPT's batches split over the threads (one replica per extra thread); nil on one thread
-    /// and for BERT and recurrent models, whose products are big enough or too sequential to gain.
+    /// and for BERT, whose products are big enough to gain from threaded kernels.
     let parallel: DataParallel<GPTLanguageModel>?
+    /// A recurrent LM's batches split the same way: a replica a thread runs its rows' whole
+    /// sequence, with no hand-off between the threads at every time step.
+    let recurrentParallel: DataParallel<RecurrentLanguageModel>?
 
     public var model: Module { network.model }
 
@@ -51,6 +54,11 @@ public final class LanguageModelTask: TrainingTask {
             parallel = DataParallel(gpt) { GPTLanguageModel(gpt.config) }
         } else {
             parallel = nil
+        }
+        if case .recurrent(let lm) = network, Parallelism.threads > 1, batchSize > 1 {
+            recurrentParallel = DataParallel(lm) { RecurrentLanguageModel(lm.config) }
+        } else {
+            recurrentParallel = nil
         }
         let (window, stride) = network.blockShape(context: context)
         blocks = PackedBlocks(streamLength: tokens.count, window: window, stride: stride)
@@ -116,10 +124,20 @@ public final class LanguageModelTask: TrainingTask {
     }
 
     public func lossAndGradients(batch: [Int], step: Int) -> (loss: Float, items: Int) {
-        guard let parallel else { return backpropagatedLoss(batch: batch, step: step) }
+        if let parallel {
+            return split(batch, step, parallel) { $0.loss($1, targets: $2) }
+        }
+        if let recurrentParallel {
+            return split(batch, step, recurrentParallel) { $0.loss($1, targets: $2).loss }
+        }
+        return backpropagatedLoss(batch: batch, step: step)
+    }
+
+    private func split<Model: Module>(_ batch: [Int], _ step: Int, _ parallel: DataParallel<Model>,
+                                      _ loss: (Model, TokenBatch, [Int32]) -> Tensor) -> (loss: Float, items: Int) {
         let (input, targets) = example(batch.map { blocks.train[$0] }, generator: Trainer.stepGenerator(seed: seed, step: step, stream: 1))
         parallel.seedReplicaDropout(seed &+ UInt64(step) &* 0x9E37_79B9_7F4A_7C15)   // a resumed run draws the same masks
-        let value = parallel.lossAndGradients(input, targets: targets) { $0.loss($1, targets: $2) }
+        let value = parallel.lossAndGradients(input, targets: targets, loss)
         return (value, input.ids.count)
     }
 

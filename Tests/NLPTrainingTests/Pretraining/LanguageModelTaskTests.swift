@@ -31,4 +31,31 @@ final class LanguageModelTaskTests: XCTestCase {
             XCTAssertLessThan(largest, 1e-5)
         }
     }
+
+    /// The same for the recurrent LM: its replicas run their rows' sequences side by side.
+    func testDataParallelLSTMStepEqualsTheWholeBatch() throws {
+        let config = RecurrentLanguageModelConfig(vocabSize: 13, embeddingSize: 8, hiddenSize: 16, layers: 2)
+        let generator = RandomGenerator(seed: 5)
+        let corpus = TokenCorpus(tokens: (0..<2_000).map { _ in Int32(generator.nextInt(below: 13)) })
+        let threads = Parallelism.threads
+        defer { Parallelism.setThreads(threads) }
+
+        func step(threads: Int) throws -> (loss: Float, gradients: [Tensor], parallel: Bool) {
+            Parallelism.setThreads(threads)
+            let model = RecurrentLanguageModel(config, generator: RandomGenerator(seed: 3))
+            let task = try LanguageModelTask(network: .recurrent(model), corpus: corpus, context: 12, batchSize: 6, seed: 1)
+            let batch = task.batches(epoch: 0, seed: 9)[0]
+            let (loss, items) = task.lossAndGradients(batch: batch, step: 4)
+            XCTAssertEqual(items, 6 * 12)
+            return (loss, model.parameters().map { $0.grad!.copy() }, task.recurrentParallel != nil)
+        }
+        let whole = try step(threads: 1), split = try step(threads: 2)
+        XCTAssertFalse(whole.parallel)
+        XCTAssertTrue(split.parallel, "two threads split a recurrent LM's batch")
+        XCTAssertEqual(split.loss, whole.loss, accuracy: 1e-5)
+        for (a, b) in zip(split.gradients, whole.gradients) {
+            let largest = (0..<a.count).map { abs(a.data[$0] - b.data[$0]) }.max() ?? 0
+            XCTAssertLessThan(largest, 1e-5)
+        }
+    }
 }
