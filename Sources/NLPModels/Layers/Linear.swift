@@ -60,4 +60,13 @@ public final class Conv1D: Module {
     public func callAsFunction(_ x: Tensor, adding residual: Tensor) -> Tensor {
         x.affine(weight: weight, bias: bias, adding: residual)
     }
+
+    /// activation(x·W + b); GELU is fused into the product (no pre-activation tensor).
+    public func callAsFunction(_ x: Tensor, activation: ActivationFunction) -> Tensor {
+        switch activation {
+        case .gelu: return x.affineGELU(weight: weight, bias: bias, approximation: .none)
+        case .geluTanh: return x.affineGELU(weight: weight, bias: bias, approximation: .tanh)
+        case .relu, .tanh: return activation(self(x))
+        }
+    }
 }

@@ -18,25 +18,31 @@ extension Tensor {
         let inputs = bias.map { [self, weight, $0] } ?? [self, weight]
         if Tensor.isRecording(inputs) {
             out.record("affine", inputs: inputs) { [self] _, g in
-                if requiresGrad {
-                    updateGrad { gx, acc in   // dX[rows, in] = dY · Wᵀ
-                        Gemm.multiply(g.data, transposeA: false, weight.data, transposeB: true, gx,
-                                      m: rows, n: inFeatures, k: outFeatures, beta: acc ? 1 : 0)
-                    }
-                }
-                if weight.requiresGrad {
-                    weight.updateGrad { gw, acc in   // dW[in, out] = Xᵀ · dY
-                        Gemm.multiply(data, transposeA: true, g.data, transposeB: false, gw,
-                                      m: inFeatures, n: outFeatures, k: rows, beta: acc ? 1 : 0)
-                    }
-                }
-                if let bias, bias.requiresGrad {
-                    bias.updateGrad { gb, acc in
-                        Kernels.sumToShape(g.data, from: [rows, outFeatures], gb, to: [outFeatures], accumulate: acc)
-                    }
-                }
+                affineBackward(weight: weight, bias: bias, rows: rows, g)
             }
         }
         return out
+    }
+
+    /// The gradients of `self · weight + bias` from the output's gradient g [rows, out].
+    func affineBackward(weight: Tensor, bias: Tensor?, rows: Int, _ g: Tensor) {
+        let inFeatures = weight.shape[0], outFeatures = weight.shape[1]
+        if requiresGrad {
+            updateGrad { gx, acc in   // dX[rows, in] = dY · Wᵀ
+                Gemm.multiply(g.data, transposeA: false, weight.data, transposeB: true, gx,
+                              m: rows, n: inFeatures, k: outFeatures, beta: acc ? 1 : 0)
+            }
+        }
+        if weight.requiresGrad {
+            weight.updateGrad { gw, acc in   // dW[in, out] = Xᵀ · dY
+                Gemm.multiply(data, transposeA: true, g.data, transposeB: false, gw,
+                              m: inFeatures, n: outFeatures, k: rows, beta: acc ? 1 : 0)
+            }
+        }
+        if let bias, bias.requiresGrad {
+            bias.updateGrad { gb, acc in
+                Kernels.sumToShape(g.data, from: [rows, outFeatures], gb, to: [outFeatures], accumulate: acc)
+            }
+        }
     }
 }

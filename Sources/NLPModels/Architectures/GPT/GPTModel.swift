@@ -87,11 +87,11 @@ public final class GPTMLP: Module {
         dropout = Dropout(config.residualDropout)
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor { dropout(contract(activation(expand(x)))) }
+    public func callAsFunction(_ x: Tensor) -> Tensor { dropout(contract(expand(x, activation: activation))) }
 
     /// residual + mlp(x), the residual added by c_proj when there is no active dropout.
     public func callAsFunction(_ x: Tensor, adding residual: Tensor) -> Tensor {
-        let hidden = activation(expand(x))
+        let hidden = expand(x, activation: activation)
         if dropout.activeProbability == 0 { return contract(hidden, adding: residual) }
         return residual + dropout(contract(hidden))
     }
