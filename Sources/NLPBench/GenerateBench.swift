@@ -180,7 +180,7 @@ func trainShakespeare(_ options: BenchOptions, recurrent: Bool) throws {
 /// included): warm-up, then 5 timed runs. With --threads 2 the token step runs on two threads
 /// (`step_threads`); `cpu_seconds_per_token` is the process's CPU time (all threads) over the timed runs.
 func benchSampling(_ options: BenchOptions) throws {
-    let generator = try samplingGenerator(options)
+    let generator = try samplingGenerator(options) { restartHints($0, options) }
     let tokens = options.int("tokens") ?? 500
     let settings = GenerationOptions(maxNewTokens: tokens, stopAtEndOfText: false)
     let seed = UInt64(options.int("seed") ?? 1337)
@@ -205,7 +205,7 @@ func benchSampling(_ options: BenchOptions) throws {
         timedTokens += count
     }
     let cpu = TokenizerBench.processCPUSeconds() - cpuBefore
-    let stepThreads = (generator.decoder as? GPTDecoder)?.tokenStepThreads ?? 1
+    let stepThreads = stepThreads(generator.decoder)
     print("{\"task\": \"sample\", \"threads\": \(Parallelism.threads), \"step_threads\": \(stepThreads), \"tokens\": \(tokens), "
           + "\"unit\": \"tokens/s\", \(summary(rates)), \"cpu_seconds_per_token\": \(cpu / Double(timedTokens)), "
           + "\"sample_fnv1a\": \"\(String(fnv1a(sample), radix: 16))\", \"sample\": \(jsonLiteral(String(sample.prefix(200))))}")
@@ -229,11 +229,23 @@ func samplingGenerator(_ options: BenchOptions, wrap: (IncrementalDecoder) -> In
     return TextGenerator(decoder: wrap(loaded.decoder), tokenizer: loaded.tokenizer)
 }
 
-/// A decoder that times each feed of the one it wraps: one-token steps apart from longer feeds
-/// (the prompt and the restarts when the context fills).
-final class TimedDecoder: IncrementalDecoder {
+/// The decoder, or with --restart-prefill it without the restart hints: every restart then
+/// feeds its window again (as before the shadow cache), for a comparison in one build.
+func restartHints(_ decoder: IncrementalDecoder, _ options: BenchOptions) -> IncrementalDecoder {
+    options.string("restart-prefill") == nil ? decoder : PrefillRestarts(decoder)
+}
+
+/// Threads the GPT's token step uses, through the bench's wrappers.
+func stepThreads(_ decoder: IncrementalDecoder) -> Int {
+    if let gpt = decoder as? GPTDecoder { return gpt.tokenStepThreads }
+    if let timed = decoder as? TimedDecoder { return stepThreads(timed.inner) }
+    if let plain = decoder as? PrefillRestarts { return stepThreads(plain.inner) }
+    return 1
+}
+
+/// A decoder that is never told of the restarts to come (the protocol's default restart: reset, feed).
+final class PrefillRestarts: IncrementalDecoder {
     let inner: IncrementalDecoder
-    var stepSeconds = 0.0, steps = 0, prefillSeconds = 0.0, prefills = 0, prefillTokens = 0
 
     init(_ inner: IncrementalDecoder) { self.inner = inner }
 
@@ -243,6 +255,34 @@ final class TimedDecoder: IncrementalDecoder {
     var length: Int { inner.length }
     func reset() { inner.reset() }
     func reorder(rows sources: [Int]) { inner.reorder(rows: sources) }
+    func feed(_ ids: [Int32]) -> Tensor { inner.feed(ids) }
+}
+
+/// A decoder that times each feed of the one it wraps: one-token steps apart from longer feeds
+/// (the prompt) and from the restarts when the context fills.
+final class TimedDecoder: IncrementalDecoder {
+    let inner: IncrementalDecoder
+    var stepSeconds = 0.0, steps = 0, prefillSeconds = 0.0, prefills = 0, prefillTokens = 0
+    var restartSeconds = 0.0, restarts = 0, restartTokens = 0
+
+    init(_ inner: IncrementalDecoder) { self.inner = inner }
+
+    var batch: Int { inner.batch }
+    var vocabularySize: Int { inner.vocabularySize }
+    var context: Int? { inner.context }
+    var length: Int { inner.length }
+    func reset() { inner.reset() }
+    func reorder(rows sources: [Int]) { inner.reorder(rows: sources) }
+    func expectRestarts(windowSize size: Int?) { inner.expectRestarts(windowSize: size) }
+
+    func restart(on window: [Int32]) -> Tensor {
+        let begin = DispatchTime.now().uptimeNanoseconds
+        let logits = inner.restart(on: window)
+        restartSeconds += Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9
+        restarts += 1
+        restartTokens += window.count
+        return logits
+    }
 
     func feed(_ ids: [Int32]) -> Tensor {
         let begin = DispatchTime.now().uptimeNanoseconds
@@ -252,7 +292,7 @@ final class TimedDecoder: IncrementalDecoder {
         return logits
     }
 
-    func clear() { stepSeconds = 0; steps = 0; prefillSeconds = 0; prefills = 0; prefillTokens = 0 }
+    func clear() { stepSeconds = 0; steps = 0; prefillSeconds = 0; prefills = 0; prefillTokens = 0; restartSeconds = 0; restarts = 0; restartTokens = 0 }
 }
 
 /// Where a sampled token's time goes, in µs a token (medians over the runs): the whole stream,
@@ -260,12 +300,13 @@ final class TimedDecoder: IncrementalDecoder {
 /// stream with its stop-string check (each timed alone on the same tokens and logits), and the rest.
 func benchSamplingParts(_ options: BenchOptions) throws {
     var timed: TimedDecoder!
-    let generator = try samplingGenerator(options) { timed = TimedDecoder($0); return timed }
+    let generator = try samplingGenerator(options) { timed = TimedDecoder(restartHints($0, options)); return timed }
     let tokens = options.int("tokens") ?? 500
     let settings = GenerationOptions(maxNewTokens: tokens, stopAtEndOfText: false)
     let random = RandomGenerator(seed: 1337)
     var total: [Double] = [], step: [Double] = [], prefill: [Double] = [], prefillEach: [Double] = []
     var sampler: [Double] = [], text: [Double] = [], prefills = 0, prefillTokens = 0
+    var restart: [Double] = [], restartEach: [Double] = [], restarts = 0, restartTokens = 0
     for run in 0...(options.int("runs") ?? 5) {
         timed.clear()
         var ids: [Int32] = []
@@ -299,15 +340,20 @@ func benchSamplingParts(_ options: BenchOptions) throws {
         text.append(textTime * perToken)
         prefills = timed.prefills
         prefillTokens = timed.prefillTokens
+        restart.append(timed.restartSeconds * perToken)
+        restartEach.append(timed.restartSeconds * 1e6 / Double(max(1, timed.restarts)))
+        restarts = timed.restarts
+        restartTokens = timed.restartTokens
     }
     func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
-    let rest = median(total.indices.map { total[$0] - step[$0] - prefill[$0] - sampler[$0] - text[$0] })
-    let stepThreads = (timed.inner as? GPTDecoder)?.tokenStepThreads ?? 1
+    let rest = median(total.indices.map { total[$0] - step[$0] - prefill[$0] - restart[$0] - sampler[$0] - text[$0] })
+    let stepThreads = stepThreads(timed)
     print("{\"task\": \"sample-parts\", \"threads\": \(Parallelism.threads), \"step_threads\": \(stepThreads), \"tokens\": \(tokens), "
           + "\"unit\": \"us/token\", \"total\": \(format(median(total))), \"step\": \(format(median(step))), "
           + "\"prefill\": \(format(median(prefill))), \"sampler\": \(format(median(sampler))), \"text\": \(format(median(text))), "
           + "\"rest\": \(format(rest)), \"prefills\": \(prefills), \"prefill_tokens\": \(prefillTokens), "
-          + "\"us_per_prefill\": \(format(median(prefillEach))), \"tokens_per_s\": \(format(1e6 / median(total)))}")
+          + "\"us_per_prefill\": \(format(median(prefillEach))), \"restart\": \(format(median(restart))), \"restarts\": \(restarts), "
+          + "\"restart_tokens\": \(restartTokens), \"us_per_restart\": \(format(median(restartEach))), \"tokens_per_s\": \(format(1e6 / median(total)))}")
 }
 
 /// The one-token step alone, each timed: positions 1–63 after a one-token prompt, `rounds` times.

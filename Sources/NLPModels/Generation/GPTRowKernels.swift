@@ -98,6 +98,7 @@ enum GPTRowKernels {
     /// then added to y, as `Kernels.vectorMatrixProduct` does for one row.
     private static func rowsMatrixProduct(_ x: UnsafePointer<Float>, rows: Int, _ w: UnsafePointer<Float>, inFeatures k: Int,
                                           outFeatures n: Int, columns: Range<Int>, into y: UnsafeMutablePointer<Float>) {
+        if rows == 2 { pairMatrixProduct(x, w, inFeatures: k, outFeatures: n, columns: columns, into: y); return }
         var tile = 0
         while tile < rows {
             let tileEnd = min(rows, tile + tileRows)
@@ -124,6 +125,47 @@ enum GPTRowKernels {
                 j += 1
             }
             tile = tileEnd
+        }
+    }
+
+    /// `rowsMatrixProduct` for two rows (a token step with the shadow cache's row): 32 columns at
+    /// a time as in the one-row product, both rows' multiply-adds on each load of the weights — a
+    /// six-row block would do three times the arithmetic for the same two rows.
+    private static func pairMatrixProduct(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, inFeatures k: Int, outFeatures n: Int,
+                                          columns: Range<Int>, into y: UnsafeMutablePointer<Float>) {
+        let x0 = x, x1 = x + k, y0 = y, y1 = y + n
+        var j = columns.lowerBound
+        while j + 32 <= columns.upperBound {
+            var a0 = SIMD8<Float>(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0
+            var p = w + j
+            for i in 0..<k {
+                let w0 = load(p), w1 = load(p + 8), w2 = load(p + 16), w3 = load(p + 24)
+                let s0 = SIMD8<Float>(repeating: x0[i]), s1 = SIMD8<Float>(repeating: x1[i])
+                a0 = a0.addingProduct(s0, w0); a1 = a1.addingProduct(s0, w1); a2 = a2.addingProduct(s0, w2); a3 = a3.addingProduct(s0, w3)
+                b0 = b0.addingProduct(s1, w0); b1 = b1.addingProduct(s1, w1); b2 = b2.addingProduct(s1, w2); b3 = b3.addingProduct(s1, w3)
+                p += n
+            }
+            add(a0, y0 + j); add(a1, y0 + j + 8); add(a2, y0 + j + 16); add(a3, y0 + j + 24)
+            add(b0, y1 + j); add(b1, y1 + j + 8); add(b2, y1 + j + 16); add(b3, y1 + j + 24)
+            j += 32
+        }
+        while j + 8 <= columns.upperBound {
+            var a = SIMD8<Float>(), b = a
+            var p = w + j
+            for i in 0..<k {
+                let w0 = load(p)
+                a = a.addingProduct(SIMD8<Float>(repeating: x0[i]), w0); b = b.addingProduct(SIMD8<Float>(repeating: x1[i]), w0)
+                p += n
+            }
+            add(a, y0 + j); add(b, y1 + j)
+            j += 8
+        }
+        while j < columns.upperBound {
+            var s: Float = 0, t: Float = 0
+            for i in 0..<k { s = s.addingProduct(x0[i], w[i * n + j]); t = t.addingProduct(x1[i], w[i * n + j]) }
+            y0[j] += s
+            y1[j] += t
+            j += 1
         }
     }
 
