@@ -383,6 +383,22 @@ func benchTokenStep(_ options: BenchOptions) {
         _ = decoder.feed(window)
         prefills.append(Double(DispatchTime.now().uptimeNanoseconds - begin) / 1000)
     }
+    // The steps again with the restarts expected (window 32): from position 33 on, each also
+    // feeds the shadow cache's row; the steps before it in the same rounds are one row.
+    let shadowed = GPTDecoder(model)
+    shadowed.expectRestarts(windowSize: decoder.capacity / 2)
+    var oneRow: [Double] = [], withShadow: [Double] = []
+    for round in 0..<(options.int("rounds") ?? 200) {
+        shadowed.reset()
+        _ = shadowed.feed([0])
+        for position in 1..<decoder.capacity {
+            let token = Int32((round + position * 7) % 65)
+            let begin = DispatchTime.now().uptimeNanoseconds
+            _ = shadowed.feed([token])
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - begin) / 1000
+            if position > decoder.capacity / 2 { withShadow.append(elapsed) } else { oneRow.append(elapsed) }
+        }
+    }
     func percentile(_ values: [Double], _ p: Double) -> String {
         let sorted = values.sorted()
         return format(sorted[min(sorted.count - 1, Int(p * Double(sorted.count)))])
@@ -390,7 +406,9 @@ func benchTokenStep(_ options: BenchOptions) {
     print("{\"task\": \"step\", \"threads\": \(Parallelism.threads), \"step_threads\": \(decoder.tokenStepThreads), "
           + "\"unit\": \"us\", \"p10\": \(percentile(times, 0.1)), \"p50\": \(percentile(times, 0.5)), \"p90\": \(percentile(times, 0.9)), "
           + "\"steps\": \(times.count), \"prefill_positions\": \(window.count), \"prefill_p10\": \(percentile(prefills, 0.1)), "
-          + "\"prefill_p50\": \(percentile(prefills, 0.5))}")
+          + "\"prefill_p50\": \(percentile(prefills, 0.5)), \"one_row_p10\": \(percentile(oneRow, 0.1)), "
+          + "\"one_row_p50\": \(percentile(oneRow, 0.5)), \"with_shadow_p10\": \(percentile(withShadow, 0.1)), "
+          + "\"with_shadow_p50\": \(percentile(withShadow, 0.5))}")
 }
 
 /// One progress line on stderr (the bench driver passes it through).
