@@ -7,6 +7,7 @@ import NLPKit
 //   train-lstm --data FILE --steps 500 --out DIR     the char LSTM LM, 2 × 256
 //   sample     --model DIR|untrained --tokens 500     streaming TextGenerator, batch 1, temperature 1
 //              [--seed 1337]                           (every run from the same seed; sample_fnv1a: the text's hash)
+//              [--unpacked 1]                          (also step) one-row products on the model's weight layout, not packed strips
 //   sample-parts --model DIR|untrained --tokens 500  where a sampled token's time goes: the decoder's
 //                                                    one-token steps and restart prefills (timed in place),
 //                                                    the sampler and the text stream (timed alone), the rest
@@ -223,11 +224,17 @@ func samplingGenerator(_ options: BenchOptions, wrap: (IncrementalDecoder) -> In
         let text = try ShakespeareText(options)
         let model = GPTLanguageModel(.nanoGPTCharacters(vocabSize: text.tokenizer.idCount - 1), generator: RandomGenerator(seed: 1))
         model.eval()
-        return TextGenerator(decoder: wrap(GPTDecoder(model)), tokenizer: text.tokenizer)
+        return TextGenerator(decoder: wrap(GPTDecoder(model, packsWeights: packsWeights(options))), tokenizer: text.tokenizer)
     }
     let loaded = try TextGenerator(folder: folder)
-    return TextGenerator(decoder: wrap(loaded.decoder), tokenizer: loaded.tokenizer)
+    var decoder = loaded.decoder
+    if let gpt = decoder as? GPTDecoder, !packsWeights(options) { decoder = GPTDecoder(gpt.model, packsWeights: false) }
+    return TextGenerator(decoder: wrap(decoder), tokenizer: loaded.tokenizer)
 }
+
+/// False with --unpacked 1: the GPT's one-row products read the model's own weight layout
+/// instead of packed strips, for a comparison in one build.
+func packsWeights(_ options: BenchOptions) -> Bool { options.string("unpacked") == nil }
 
 /// The decoder, or with --restart-prefill it without the restart hints: every restart then
 /// feeds its window again (as before the shadow cache), for a comparison in one build.
@@ -362,7 +369,7 @@ func benchSamplingParts(_ options: BenchOptions) throws {
 func benchTokenStep(_ options: BenchOptions) {
     let model = GPTLanguageModel(.nanoGPTCharacters(), generator: RandomGenerator(seed: 1))
     model.eval()
-    let decoder = GPTDecoder(model)
+    let decoder = GPTDecoder(model, packsWeights: packsWeights(options))
     var times: [Double] = []
     for round in 0..<(options.int("rounds") ?? 200) {
         decoder.reset()
@@ -385,7 +392,7 @@ func benchTokenStep(_ options: BenchOptions) {
     }
     // The steps again with the restarts expected (window 32): from position 33 on, each also
     // feeds the shadow cache's row; the steps before it in the same rounds are one row.
-    let shadowed = GPTDecoder(model)
+    let shadowed = GPTDecoder(model, packsWeights: packsWeights(options))
     shadowed.expectRestarts(windowSize: decoder.capacity / 2)
     var oneRow: [Double] = [], withShadow: [Double] = []
     for round in 0..<(options.int("rounds") ?? 200) {
@@ -404,6 +411,7 @@ func benchTokenStep(_ options: BenchOptions) {
         return format(sorted[min(sorted.count - 1, Int(p * Double(sorted.count)))])
     }
     print("{\"task\": \"step\", \"threads\": \(Parallelism.threads), \"step_threads\": \(decoder.tokenStepThreads), "
+          + "\"packed\": \(decoder.packsWeights), "
           + "\"unit\": \"us\", \"p10\": \(percentile(times, 0.1)), \"p50\": \(percentile(times, 0.5)), \"p90\": \(percentile(times, 0.9)), "
           + "\"steps\": \(times.count), \"prefill_positions\": \(window.count), \"prefill_p10\": \(percentile(prefills, 0.1)), "
           + "\"prefill_p50\": \(percentile(prefills, 0.5)), \"one_row_p10\": \(percentile(oneRow, 0.1)), "

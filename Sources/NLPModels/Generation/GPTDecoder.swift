@@ -43,18 +43,27 @@ public final class GPTDecoder: IncrementalDecoder {
     private var inner = Tensor(uninitializedShape: [0])
     private let last: Tensor
     private let scores: Tensor
-    private lazy var sequenceForward = SingleSequenceForward(model, capacity: capacity, maximumRows: min(capacity, Self.rowKernelPositions))
+    /// Whether the one-row forward reads packed copies of the weights (`StripPackedWeights`):
+    /// unless told not to, for a model of up to `SingleSequenceForward.maximumPackedWeights`.
+    public let packsWeights: Bool
+    /// Set up at the first one-row feed, when it packs the weights: a decoder is made per
+    /// generation call from the model's current weights, so the copies are not stale.
+    private lazy var sequenceForward = SingleSequenceForward(model, capacity: capacity, maximumRows: min(capacity, Self.rowKernelPositions),
+                                                             packsWeights: packsWeights)
     /// The longest one-row feed through the row kernels; longer ones (a long prompt of a large
     /// model) go through sgemm, whose logits equal a token-by-token feed's to rounding only.
     public static let rowKernelPositions = 64
 
     /// A decoder for `batch` rows of up to `capacity` positions (default: the model's context).
-    public init(_ model: GPTLanguageModel, batch: Int = 1, capacity: Int? = nil) {
+    /// `packsWeights: false` keeps the one-row products on the model's own weight layout (the same
+    /// logits bit for bit, slower), for comparisons.
+    public init(_ model: GPTLanguageModel, batch: Int = 1, capacity: Int? = nil, packsWeights: Bool = true) {
         let config = model.config
         precondition(!config.crossAttention, "GPTDecoder decodes a decoder-only GPT (no cross-attention)")
         precondition(batch >= 1, "a decoder needs at least one row")
         self.model = model
         self.batch = batch
+        self.packsWeights = packsWeights && SingleSequenceForward.projectionWeights(config) <= SingleSequenceForward.maximumPackedWeights
         self.capacity = min(capacity ?? config.maxPositions, config.maxPositions)
         width = config.width
         heads = config.heads

@@ -43,6 +43,8 @@ final class SingleSequenceForward {
     let maximumRows: Int
     private let model: GPTLanguageModel   // keeps the weights the pointers below read
     private let blocks: [GPTRowKernels.Block]
+    /// The blocks' packed weights (nil: the products read the model's own), owned here.
+    private let packedWeights: StripPackedWeights?
     private let finalNorm: GPTRowKernels.Norm
     private let tokenEmbeddings: UnsafeMutablePointer<Float>, positionEmbeddings: UnsafeMutablePointer<Float>
     private let width: Int, headWidth: Int, capacity: Int, innerWidth: Int, vocabulary: Int
@@ -66,12 +68,25 @@ final class SingleSequenceForward {
         return config.layers * (4 * c * c + 2 * c * config.innerWidth) + config.vocabSize * c
     }
 
-    /// A forward over caches of `capacity` positions, for feeds of up to `maximumRows` rows.
-    init(_ model: GPTLanguageModel, capacity: Int, maximumRows: Int) {
+    /// The most weights (floats) a model may have and still get packed copies: a larger one's
+    /// copy would cost its memory again and a setup time that short samples would not win back.
+    static let maximumPackedWeights = 1 << 24
+
+    /// Floats of `config`'s projection weights (what packing copies).
+    static func projectionWeights(_ config: GPTConfig) -> Int {
+        config.layers * (4 * config.width * config.width + 2 * config.width * config.innerWidth)
+    }
+
+    /// A forward over caches of `capacity` positions, for feeds of up to `maximumRows` rows, with
+    /// the projections' weights packed for the one- and two-row products when `packsWeights` (the
+    /// copies are taken here, from the model's current weights).
+    init(_ model: GPTLanguageModel, capacity: Int, maximumRows: Int, packsWeights: Bool) {
         let config = model.config, gpt = model.transformer
         self.model = model
         self.maximumRows = maximumRows
-        blocks = gpt.blocks.map(GPTRowKernels.Block.init)
+        let store = packsWeights ? StripPackedWeights() : nil
+        packedWeights = store
+        blocks = gpt.blocks.map { GPTRowKernels.Block($0, packing: store) }
         finalNorm = GPTRowKernels.Norm(gpt.finalNorm)
         tokenEmbeddings = gpt.tokenEmbeddings.weight.data
         positionEmbeddings = gpt.positionEmbeddings.weight.data

@@ -157,6 +157,39 @@ final class GPTDecoderTests: XCTestCase {
         }
     }
 
+    /// The packed weights give the logits of the model's own weight layout bit for bit: a prompt,
+    /// token steps with and without the shadow's row, and restarts, on one thread and two — for
+    /// nanoGPT's shape, and for 16-wide heads whose two-thread shares cut the packed strips.
+    func testPackedWeightsGiveTheUnpackedLogitsBitForBit() {
+        let cutStrips = GPTLanguageModel(GPTConfig(vocabSize: 65, maxPositions: 32, width: 96, layers: 3, heads: 6),
+                                         generator: RandomGenerator(seed: 3))
+        cutStrips.eval()
+        for model in [nanoGPT(bias: true), cutStrips] {
+            let capacity = model.config.maxPositions, window = capacity / 2
+            for threads in [1, 2] {
+                withThreads(threads) {
+                    let packed = GPTDecoder(model), unpacked = GPTDecoder(model, packsWeights: false)
+                    XCTAssertTrue(packed.packsWeights)
+                    XCTAssertFalse(unpacked.packsWeights)
+                    XCTAssertEqual(packed.tokenStepThreads, threads)
+                    for decoder in [packed, unpacked] { decoder.expectRestarts(windowSize: window) }
+                    var history: [Int32] = [1, 5, 9]
+                    let label = "width \(model.config.width) threads \(threads)"
+                    XCTAssertEqual(bits(packed.feed(history)), bits(unpacked.feed(history)), label)
+                    for step in 0..<(3 * capacity) {
+                        let token = Int32((step * 7 + 3) % 65)
+                        history.append(token)
+                        let (a, b) = packed.length == capacity
+                            ? (packed.restart(on: Array(history.suffix(window))), unpacked.restart(on: Array(history.suffix(window))))
+                            : (packed.feed([token]), unpacked.feed([token]))
+                        XCTAssertEqual(bits(a), bits(b), "\(label) step \(step)")
+                    }
+                    XCTAssertGreaterThanOrEqual(packed.shadowRestarts, 3, label)
+                }
+            }
+        }
+    }
+
     /// A restart on a window the shadow does not hold (another window size, other tokens) feeds it.
     func testARestartOnAnotherWindowFeedsIt() {
         let model = self.model(bias: true)
