@@ -26,8 +26,9 @@ threads wait at every op for the one that lost its core), so treat a loaded run'
               library's streaming TextGenerator, detokenization included; at 2 threads its token
               step splits every layer over two threads, at 1 it stays on one, which is what a busy
               machine should use). One warm-up run, then 5 timed runs each. When the
-              64-position window is full, the cached samplers restart from the last 32 tokens,
-              re-encoded in one pass (learned positions cannot slide under a cache); nanoGPT's
+              64-position window is full, the cached samplers restart from the last 32 tokens
+              (learned positions cannot slide under a cache): PyTorch's re-encodes them in one
+              pass, ours swaps in a shadow cache fed alongside each step since position 33; nanoGPT's
               generate() slides its window by one token. A note splits our token's time into
               its parts (`nlp-bench generate sample-parts`).
 Ours saves its trained models (config.json, model.safetensors, tokenizer.json) under --out, so
@@ -368,9 +369,10 @@ if "sample" in tasks:
                          "--data", text_file)
         if parts:
             notes.append(f"our sampled token, {threads} thread{'s' if threads > 1 else ''} (us, medians): whole "
-                         f"{parts['total']:.1f} = token steps {parts['step']:.1f} + restart feeds {parts['prefill']:.1f} "
-                         f"({parts['prefills']} of {parts['prefill_tokens'] // max(1, parts['prefills'])} positions, "
-                         f"{parts['us_per_prefill']:.0f} us each) + sampler {parts['sampler']:.2f} + text {parts['text']:.2f} "
+                         f"{parts['total']:.1f} = token steps {parts['step']:.1f} (with the shadow cache's row from position 33) "
+                         f"+ prompt feeds {parts['prefill']:.1f} + restarts {parts['restart']:.1f} "
+                         f"({parts['restarts']} on {parts['restart_tokens'] // max(1, parts['restarts'])} positions, "
+                         f"{parts['us_per_restart']:.0f} us each: cache swaps) + sampler {parts['sampler']:.2f} + text {parts['text']:.2f} "
                          f"+ rest {parts['rest']:.1f}")
     if samples:
         notes.append(f"our sample: {samples[0][:160]!r}")

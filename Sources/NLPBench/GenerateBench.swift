@@ -7,6 +7,7 @@ import NLPKit
 //   train-lstm --data FILE --steps 500 --out DIR     the char LSTM LM, 2 × 256
 //   sample     --model DIR|untrained --tokens 500     streaming TextGenerator, batch 1, temperature 1
 //              [--seed 1337]                           (every run from the same seed; sample_fnv1a: the text's hash)
+//              [--unpacked 1]                          (also step) one-row products on the model's weight layout, not packed strips
 //   sample-parts --model DIR|untrained --tokens 500  where a sampled token's time goes: the decoder's
 //                                                    one-token steps and restart prefills (timed in place),
 //                                                    the sampler and the text stream (timed alone), the rest
@@ -180,7 +181,7 @@ func trainShakespeare(_ options: BenchOptions, recurrent: Bool) throws {
 /// included): warm-up, then 5 timed runs. With --threads 2 the token step runs on two threads
 /// (`step_threads`); `cpu_seconds_per_token` is the process's CPU time (all threads) over the timed runs.
 func benchSampling(_ options: BenchOptions) throws {
-    let generator = try samplingGenerator(options)
+    let generator = try samplingGenerator(options) { restartHints($0, options) }
     let tokens = options.int("tokens") ?? 500
     let settings = GenerationOptions(maxNewTokens: tokens, stopAtEndOfText: false)
     let seed = UInt64(options.int("seed") ?? 1337)
@@ -205,7 +206,7 @@ func benchSampling(_ options: BenchOptions) throws {
         timedTokens += count
     }
     let cpu = TokenizerBench.processCPUSeconds() - cpuBefore
-    let stepThreads = (generator.decoder as? GPTDecoder)?.tokenStepThreads ?? 1
+    let stepThreads = stepThreads(generator.decoder)
     print("{\"task\": \"sample\", \"threads\": \(Parallelism.threads), \"step_threads\": \(stepThreads), \"tokens\": \(tokens), "
           + "\"unit\": \"tokens/s\", \(summary(rates)), \"cpu_seconds_per_token\": \(cpu / Double(timedTokens)), "
           + "\"sample_fnv1a\": \"\(String(fnv1a(sample), radix: 16))\", \"sample\": \(jsonLiteral(String(sample.prefix(200))))}")
@@ -223,17 +224,35 @@ func samplingGenerator(_ options: BenchOptions, wrap: (IncrementalDecoder) -> In
         let text = try ShakespeareText(options)
         let model = GPTLanguageModel(.nanoGPTCharacters(vocabSize: text.tokenizer.idCount - 1), generator: RandomGenerator(seed: 1))
         model.eval()
-        return TextGenerator(decoder: wrap(GPTDecoder(model)), tokenizer: text.tokenizer)
+        return TextGenerator(decoder: wrap(GPTDecoder(model, packsWeights: packsWeights(options))), tokenizer: text.tokenizer)
     }
     let loaded = try TextGenerator(folder: folder)
-    return TextGenerator(decoder: wrap(loaded.decoder), tokenizer: loaded.tokenizer)
+    var decoder = loaded.decoder
+    if let gpt = decoder as? GPTDecoder, !packsWeights(options) { decoder = GPTDecoder(gpt.model, packsWeights: false) }
+    return TextGenerator(decoder: wrap(decoder), tokenizer: loaded.tokenizer)
 }
 
-/// A decoder that times each feed of the one it wraps: one-token steps apart from longer feeds
-/// (the prompt and the restarts when the context fills).
-final class TimedDecoder: IncrementalDecoder {
+/// False with --unpacked 1: the GPT's one-row products read the model's own weight layout
+/// instead of packed strips, for a comparison in one build.
+func packsWeights(_ options: BenchOptions) -> Bool { options.string("unpacked") == nil }
+
+/// The decoder, or with --restart-prefill it without the restart hints: every restart then
+/// feeds its window again (as before the shadow cache), for a comparison in one build.
+func restartHints(_ decoder: IncrementalDecoder, _ options: BenchOptions) -> IncrementalDecoder {
+    options.string("restart-prefill") == nil ? decoder : PrefillRestarts(decoder)
+}
+
+/// Threads the GPT's token step uses, through the bench's wrappers.
+func stepThreads(_ decoder: IncrementalDecoder) -> Int {
+    if let gpt = decoder as? GPTDecoder { return gpt.tokenStepThreads }
+    if let timed = decoder as? TimedDecoder { return stepThreads(timed.inner) }
+    if let plain = decoder as? PrefillRestarts { return stepThreads(plain.inner) }
+    return 1
+}
+
+/// A decoder that is never told of the restarts to come (the protocol's default restart: reset, feed).
+final class PrefillRestarts: IncrementalDecoder {
     let inner: IncrementalDecoder
-    var stepSeconds = 0.0, steps = 0, prefillSeconds = 0.0, prefills = 0, prefillTokens = 0
 
     init(_ inner: IncrementalDecoder) { self.inner = inner }
 
@@ -243,6 +262,34 @@ final class TimedDecoder: IncrementalDecoder {
     var length: Int { inner.length }
     func reset() { inner.reset() }
     func reorder(rows sources: [Int]) { inner.reorder(rows: sources) }
+    func feed(_ ids: [Int32]) -> Tensor { inner.feed(ids) }
+}
+
+/// A decoder that times each feed of the one it wraps: one-token steps apart from longer feeds
+/// (the prompt) and from the restarts when the context fills.
+final class TimedDecoder: IncrementalDecoder {
+    let inner: IncrementalDecoder
+    var stepSeconds = 0.0, steps = 0, prefillSeconds = 0.0, prefills = 0, prefillTokens = 0
+    var restartSeconds = 0.0, restarts = 0, restartTokens = 0
+
+    init(_ inner: IncrementalDecoder) { self.inner = inner }
+
+    var batch: Int { inner.batch }
+    var vocabularySize: Int { inner.vocabularySize }
+    var context: Int? { inner.context }
+    var length: Int { inner.length }
+    func reset() { inner.reset() }
+    func reorder(rows sources: [Int]) { inner.reorder(rows: sources) }
+    func expectRestarts(windowSize size: Int?) { inner.expectRestarts(windowSize: size) }
+
+    func restart(on window: [Int32]) -> Tensor {
+        let begin = DispatchTime.now().uptimeNanoseconds
+        let logits = inner.restart(on: window)
+        restartSeconds += Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9
+        restarts += 1
+        restartTokens += window.count
+        return logits
+    }
 
     func feed(_ ids: [Int32]) -> Tensor {
         let begin = DispatchTime.now().uptimeNanoseconds
@@ -252,7 +299,7 @@ final class TimedDecoder: IncrementalDecoder {
         return logits
     }
 
-    func clear() { stepSeconds = 0; steps = 0; prefillSeconds = 0; prefills = 0; prefillTokens = 0 }
+    func clear() { stepSeconds = 0; steps = 0; prefillSeconds = 0; prefills = 0; prefillTokens = 0; restartSeconds = 0; restarts = 0; restartTokens = 0 }
 }
 
 /// Where a sampled token's time goes, in µs a token (medians over the runs): the whole stream,
@@ -260,12 +307,13 @@ final class TimedDecoder: IncrementalDecoder {
 /// stream with its stop-string check (each timed alone on the same tokens and logits), and the rest.
 func benchSamplingParts(_ options: BenchOptions) throws {
     var timed: TimedDecoder!
-    let generator = try samplingGenerator(options) { timed = TimedDecoder($0); return timed }
+    let generator = try samplingGenerator(options) { timed = TimedDecoder(restartHints($0, options)); return timed }
     let tokens = options.int("tokens") ?? 500
     let settings = GenerationOptions(maxNewTokens: tokens, stopAtEndOfText: false)
     let random = RandomGenerator(seed: 1337)
     var total: [Double] = [], step: [Double] = [], prefill: [Double] = [], prefillEach: [Double] = []
     var sampler: [Double] = [], text: [Double] = [], prefills = 0, prefillTokens = 0
+    var restart: [Double] = [], restartEach: [Double] = [], restarts = 0, restartTokens = 0
     for run in 0...(options.int("runs") ?? 5) {
         timed.clear()
         var ids: [Int32] = []
@@ -299,15 +347,20 @@ func benchSamplingParts(_ options: BenchOptions) throws {
         text.append(textTime * perToken)
         prefills = timed.prefills
         prefillTokens = timed.prefillTokens
+        restart.append(timed.restartSeconds * perToken)
+        restartEach.append(timed.restartSeconds * 1e6 / Double(max(1, timed.restarts)))
+        restarts = timed.restarts
+        restartTokens = timed.restartTokens
     }
     func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
-    let rest = median(total.indices.map { total[$0] - step[$0] - prefill[$0] - sampler[$0] - text[$0] })
-    let stepThreads = (timed.inner as? GPTDecoder)?.tokenStepThreads ?? 1
+    let rest = median(total.indices.map { total[$0] - step[$0] - prefill[$0] - restart[$0] - sampler[$0] - text[$0] })
+    let stepThreads = stepThreads(timed)
     print("{\"task\": \"sample-parts\", \"threads\": \(Parallelism.threads), \"step_threads\": \(stepThreads), \"tokens\": \(tokens), "
           + "\"unit\": \"us/token\", \"total\": \(format(median(total))), \"step\": \(format(median(step))), "
           + "\"prefill\": \(format(median(prefill))), \"sampler\": \(format(median(sampler))), \"text\": \(format(median(text))), "
           + "\"rest\": \(format(rest)), \"prefills\": \(prefills), \"prefill_tokens\": \(prefillTokens), "
-          + "\"us_per_prefill\": \(format(median(prefillEach))), \"tokens_per_s\": \(format(1e6 / median(total)))}")
+          + "\"us_per_prefill\": \(format(median(prefillEach))), \"restart\": \(format(median(restart))), \"restarts\": \(restarts), "
+          + "\"restart_tokens\": \(restartTokens), \"us_per_restart\": \(format(median(restartEach))), \"tokens_per_s\": \(format(1e6 / median(total)))}")
 }
 
 /// The one-token step alone, each timed: positions 1–63 after a one-token prompt, `rounds` times.
@@ -316,7 +369,7 @@ func benchSamplingParts(_ options: BenchOptions) throws {
 func benchTokenStep(_ options: BenchOptions) {
     let model = GPTLanguageModel(.nanoGPTCharacters(), generator: RandomGenerator(seed: 1))
     model.eval()
-    let decoder = GPTDecoder(model)
+    let decoder = GPTDecoder(model, packsWeights: packsWeights(options))
     var times: [Double] = []
     for round in 0..<(options.int("rounds") ?? 200) {
         decoder.reset()
@@ -337,14 +390,33 @@ func benchTokenStep(_ options: BenchOptions) {
         _ = decoder.feed(window)
         prefills.append(Double(DispatchTime.now().uptimeNanoseconds - begin) / 1000)
     }
+    // The steps again with the restarts expected (window 32): from position 33 on, each also
+    // feeds the shadow cache's row; the steps before it in the same rounds are one row.
+    let shadowed = GPTDecoder(model, packsWeights: packsWeights(options))
+    shadowed.expectRestarts(windowSize: decoder.capacity / 2)
+    var oneRow: [Double] = [], withShadow: [Double] = []
+    for round in 0..<(options.int("rounds") ?? 200) {
+        shadowed.reset()
+        _ = shadowed.feed([0])
+        for position in 1..<decoder.capacity {
+            let token = Int32((round + position * 7) % 65)
+            let begin = DispatchTime.now().uptimeNanoseconds
+            _ = shadowed.feed([token])
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - begin) / 1000
+            if position > decoder.capacity / 2 { withShadow.append(elapsed) } else { oneRow.append(elapsed) }
+        }
+    }
     func percentile(_ values: [Double], _ p: Double) -> String {
         let sorted = values.sorted()
         return format(sorted[min(sorted.count - 1, Int(p * Double(sorted.count)))])
     }
     print("{\"task\": \"step\", \"threads\": \(Parallelism.threads), \"step_threads\": \(decoder.tokenStepThreads), "
+          + "\"packed\": \(decoder.packsWeights), "
           + "\"unit\": \"us\", \"p10\": \(percentile(times, 0.1)), \"p50\": \(percentile(times, 0.5)), \"p90\": \(percentile(times, 0.9)), "
           + "\"steps\": \(times.count), \"prefill_positions\": \(window.count), \"prefill_p10\": \(percentile(prefills, 0.1)), "
-          + "\"prefill_p50\": \(percentile(prefills, 0.5))}")
+          + "\"prefill_p50\": \(percentile(prefills, 0.5)), \"one_row_p10\": \(percentile(oneRow, 0.1)), "
+          + "\"one_row_p50\": \(percentile(oneRow, 0.5)), \"with_shadow_p10\": \(percentile(withShadow, 0.1)), "
+          + "\"with_shadow_p50\": \(percentile(withShadow, 0.5))}")
 }
 
 /// One progress line on stderr (the bench driver passes it through).

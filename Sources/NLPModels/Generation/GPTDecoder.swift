@@ -11,15 +11,31 @@ import NLPTensor
 /// time goes through its row kernels — on two threads when there are two and the model is large
 /// enough to gain (`tokenStepThreads` says for a token step) — with the same logits bit for bit on
 /// one thread or two, and the same fed at once or token by token.
+///
+/// A full context restarts on its last positions (`restart(on:)`). When told the window ahead
+/// (`expectRestarts`), one row decodes into a second, "shadow" cache too: each position that will
+/// be in the next window is also fed at its place in that window, as a second row of the same
+/// pass, so the restart is a swap of the caches instead of a prefill of the window. The shadow's
+/// rows are the window's rows fed token by token, which is what the prefill gives bit for bit.
 public final class GPTDecoder: IncrementalDecoder {
     public let model: GPTLanguageModel
     public let batch: Int
     public let capacity: Int
     public private(set) var length = 0
+    /// Restarts that were swaps to the shadow cache (the others fed their window).
+    public private(set) var shadowRestarts = 0
 
     private let width: Int, heads: Int, headWidth: Int, innerWidth: Int
     /// Per layer [B, H, capacity, d].
-    private let keys: [Tensor], values: [Tensor]
+    private var keys: [Tensor], values: [Tensor]
+    /// The shadow cache (one row), allocated when restarts are expected, and the tokens it holds
+    /// at its positions 0...: those fed at positions `shadowStart`... of the main cache.
+    private var shadowKeys: [Tensor] = [], shadowValues: [Tensor] = []
+    private var shadowTokens: [Int32] = []
+    /// The window a restart keeps (`expectRestarts`) when the shadow follows it, else 0.
+    private var restartWindow = 0
+    private var shadowStart: Int { capacity - restartWindow + 1 }
+    private var caches: SingleSequenceForward.Caches, shadowCaches: SingleSequenceForward.Caches?
     /// Scratch, grown to the largest feed: x residual stream, h normalized, qkv, attended, inner.
     private var scratchRows = 0
     private var x = Tensor(uninitializedShape: [0]), h = Tensor(uninitializedShape: [0])
@@ -27,19 +43,27 @@ public final class GPTDecoder: IncrementalDecoder {
     private var inner = Tensor(uninitializedShape: [0])
     private let last: Tensor
     private let scores: Tensor
-    private lazy var sequenceForward = SingleSequenceForward(model, keys: keys, values: values, capacity: capacity,
-                                                             maximumRows: min(capacity, Self.rowKernelPositions))
+    /// Whether the one-row forward reads packed copies of the weights (`StripPackedWeights`):
+    /// unless told not to, for a model of up to `SingleSequenceForward.maximumPackedWeights`.
+    public let packsWeights: Bool
+    /// Set up at the first one-row feed, when it packs the weights: a decoder is made per
+    /// generation call from the model's current weights, so the copies are not stale.
+    private lazy var sequenceForward = SingleSequenceForward(model, capacity: capacity, maximumRows: min(capacity, Self.rowKernelPositions),
+                                                             packsWeights: packsWeights)
     /// The longest one-row feed through the row kernels; longer ones (a long prompt of a large
     /// model) go through sgemm, whose logits equal a token-by-token feed's to rounding only.
     public static let rowKernelPositions = 64
 
     /// A decoder for `batch` rows of up to `capacity` positions (default: the model's context).
-    public init(_ model: GPTLanguageModel, batch: Int = 1, capacity: Int? = nil) {
+    /// `packsWeights: false` keeps the one-row products on the model's own weight layout (the same
+    /// logits bit for bit, slower), for comparisons.
+    public init(_ model: GPTLanguageModel, batch: Int = 1, capacity: Int? = nil, packsWeights: Bool = true) {
         let config = model.config
         precondition(!config.crossAttention, "GPTDecoder decodes a decoder-only GPT (no cross-attention)")
         precondition(batch >= 1, "a decoder needs at least one row")
         self.model = model
         self.batch = batch
+        self.packsWeights = packsWeights && SingleSequenceForward.projectionWeights(config) <= SingleSequenceForward.maximumPackedWeights
         self.capacity = min(capacity ?? config.maxPositions, config.maxPositions)
         width = config.width
         heads = config.heads
@@ -50,6 +74,7 @@ public final class GPTDecoder: IncrementalDecoder {
         values = (0..<config.layers).map { _ in Tensor.zeros(cacheShape) }
         last = Tensor(uninitializedShape: [batch, width])
         scores = Tensor(uninitializedShape: [self.capacity])
+        caches = SingleSequenceForward.Caches(keys: keys, values: values)
     }
 
     public var vocabularySize: Int { model.config.vocabSize }
@@ -65,7 +90,46 @@ public final class GPTDecoder: IncrementalDecoder {
             && positions * SingleSequenceForward.work(model.config) >= SingleSequenceForward.minimumTwoThreadWork ? 2 : 1
     }
 
-    public func reset() { length = 0 }
+    public func reset() {
+        length = 0
+        shadowTokens.removeAll(keepingCapacity: true)
+    }
+
+    /// Restarts on windows of `size` tokens will come (nil: none): from then on, one row keeps the
+    /// shadow cache that makes them swaps, when the window goes through the row kernels and fits
+    /// twice in the context less one position (the shadow then starts after the window ends).
+    public func expectRestarts(windowSize size: Int?) {
+        let size = size ?? 0
+        let window = batch == 1 && size >= 1 && size <= Self.rowKernelPositions && 2 * size <= capacity + 1 ? size : 0
+        guard window != restartWindow else { return }
+        restartWindow = window
+        shadowTokens.removeAll(keepingCapacity: true)
+        guard window > 0, shadowKeys.isEmpty else { return }
+        let cacheShape = [1, heads, capacity, headWidth]
+        shadowKeys = keys.map { _ in Tensor.zeros(cacheShape) }
+        shadowValues = keys.map { _ in Tensor.zeros(cacheShape) }
+        shadowCaches = SingleSequenceForward.Caches(keys: shadowKeys, values: shadowValues)
+        shadowTokens.reserveCapacity(capacity)
+        // Positions already fed past the shadow's start are not in it: the next restart is then a
+        // prefill (restart(on:) checks what the shadow holds).
+    }
+
+    /// `reset()` then `feed(window)`: a swap of the caches when the shadow holds all of the
+    /// window but its last token (the window a full context restarts on), then that token's step.
+    public func restart(on window: [Int32]) -> Tensor {
+        guard restartWindow > 0, window.count == restartWindow, shadowTokens.elementsEqual(window.dropLast()) else {
+            reset()
+            return feed(window)
+        }
+        swap(&keys, &shadowKeys)
+        swap(&values, &shadowValues)
+        caches = SingleSequenceForward.Caches(keys: keys, values: values)
+        shadowCaches = SingleSequenceForward.Caches(keys: shadowKeys, values: shadowValues)
+        length = window.count - 1
+        shadowTokens.removeAll(keepingCapacity: true)
+        shadowRestarts += 1
+        return feed([window[window.count - 1]])
+    }
 
     public func reorder(rows sources: [Int]) {
         precondition(sources.count == batch && sources.allSatisfy { (0..<batch).contains($0) }, "reorder rows \(sources)")
@@ -87,9 +151,25 @@ public final class GPTDecoder: IncrementalDecoder {
         precondition(length + t <= capacity, "\(length + t) positions exceed the decoder's \(capacity)")
         let vocabulary = vocabularySize
         for id in ids { precondition(id >= 0 && Int(id) < vocabulary, "token id \(id) outside the vocabulary of \(vocabulary)") }
+        // The ids at positions the next restart's window keeps also go into the shadow.
+        let shadowed = restartWindow > 0 ? max(0, min(t, length + t - shadowStart)) : 0
+        let shadow = ids[(t - shadowed)...]
+        if batch == 1 && t + shadowed <= sequenceForward.maximumRows {
+            let logits = Tensor(uninitializedShape: [1, vocabulary])
+            sequenceForward.feed(ids[...], at: length, in: caches, shadow: shadow, at: shadowTokens.count, in: shadowCaches,
+                                 threads: threads(positions: t + shadowed), logits: logits.data)
+            shadowTokens.append(contentsOf: shadow)
+            length += t
+            return logits
+        }
+        if shadowed > 0 {   // a long feed: the shadow's rows (at most a window) by themselves
+            sequenceForward.feed([], at: 0, in: caches, shadow: shadow, at: shadowTokens.count, in: shadowCaches,
+                                 threads: threads(positions: shadowed), logits: last.data)
+            shadowTokens.append(contentsOf: shadow)
+        }
         if batch == 1 && t <= Self.rowKernelPositions {
             let logits = Tensor(uninitializedShape: [1, vocabulary])
-            sequenceForward.logits(after: ids, at: length, threads: threads(positions: t), into: logits.data)
+            sequenceForward.feed(ids[...], at: length, in: caches, threads: threads(positions: t), logits: logits.data)
             length += t
             return logits
         }

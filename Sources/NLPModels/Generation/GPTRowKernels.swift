@@ -15,15 +15,28 @@ enum GPTRowKernels {
         }
     }
 
-    /// A Conv1D's weight [in, out] and optional bias [out].
+    /// A Conv1D's weight [in, out], optional bias [out], and the weight's whole 32-column strips
+    /// packed (`StripPackedWeights`) when a store is given: the one- and two-row products read those.
     struct Projection {
         let weight: UnsafeMutablePointer<Float>, bias: UnsafeMutablePointer<Float>?, inFeatures: Int, outFeatures: Int
+        let packed: UnsafePointer<Float>?
 
-        init(_ layer: Conv1D) {
+        init(_ layer: Conv1D, packing store: StripPackedWeights?) {
             weight = layer.weight.data
             bias = layer.bias?.data
             inFeatures = layer.inFeatures
             outFeatures = layer.outFeatures
+            packed = store?.pack(weight, inFeatures: inFeatures, outFeatures: outFeatures)
+        }
+
+        /// `columns` cut into those before its first whole packed strip, the whole strips, and those
+        /// after (all of them first when nothing is packed): a share's range may cut a strip.
+        @inline(__always)
+        func stripSplit(_ columns: Range<Int>) -> (before: Range<Int>, strips: Range<Int>, after: Range<Int>) {
+            let width = StripPackedWeights.stripWidth
+            let low = (columns.lowerBound + width - 1) / width * width, high = columns.upperBound / width * width
+            guard packed != nil, low < high else { return (columns, columns.upperBound..<columns.upperBound, columns.upperBound..<columns.upperBound) }
+            return (columns.lowerBound..<low, low..<high, high..<columns.upperBound)
         }
     }
 
@@ -33,13 +46,13 @@ enum GPTRowKernels {
         let norm1: Norm, qkv: Projection, output: Projection, norm2: Norm, expand: Projection, contract: Projection
         let activation: ActivationFunction
 
-        init(_ block: GPTBlock) {
+        init(_ block: GPTBlock, packing store: StripPackedWeights?) {
             norm1 = Norm(block.norm1)
-            qkv = Projection(block.attention.projection)
-            output = Projection(block.attention.outputProjection)
+            qkv = Projection(block.attention.projection, packing: store)
+            output = Projection(block.attention.outputProjection, packing: store)
             norm2 = Norm(block.norm2)
-            expand = Projection(block.mlp.expand)
-            contract = Projection(block.mlp.contract)
+            expand = Projection(block.mlp.expand, packing: store)
+            contract = Projection(block.mlp.contract, packing: store)
             activation = block.mlp.activation
         }
     }
@@ -67,7 +80,33 @@ enum GPTRowKernels {
         } else if !accumulate {
             (y + columns.lowerBound).update(repeating: 0, count: columns.count)
         }
-        Kernels.vectorMatrixProduct(x, p.weight, rows: p.inFeatures, width: p.outFeatures, columns: columns, into: y, accumulate: true)
+        let (before, strips, after) = p.stripSplit(columns)
+        let k = p.inFeatures, n = p.outFeatures
+        Kernels.vectorMatrixProduct(x, p.weight, rows: k, width: n, columns: before, into: y, accumulate: true)
+        if let packed = p.packed, !strips.isEmpty { packedVectorMatrixProduct(x, packed, inFeatures: k, columns: strips, into: y) }
+        Kernels.vectorMatrixProduct(x, p.weight, rows: k, width: n, columns: after, into: y, accumulate: true)
+    }
+
+    /// y[j] += Σₖ x[k]·W[k, j] for whole strips `columns` of the packed W: the multiply-adds of
+    /// `Kernels.vectorMatrixProduct`'s 32-column block in its order (each column's sum the same chain
+    /// whichever kernel computes it), reading the strip as one stream.
+    @inline(__always)
+    private static func packedVectorMatrixProduct(_ x: UnsafePointer<Float>, _ packed: UnsafePointer<Float>, inFeatures k: Int,
+                                                  columns: Range<Int>, into y: UnsafeMutablePointer<Float>) {
+        let width = StripPackedWeights.stripWidth
+        var j = columns.lowerBound
+        while j < columns.upperBound {
+            var a0 = SIMD8<Float>(), a1 = a0, a2 = a0, a3 = a0
+            var p = packed + j * k   // strip j / 32 starts at (j / 32)·k·32
+            for i in 0..<k {
+                let s = SIMD8<Float>(repeating: x[i])
+                a0 = a0.addingProduct(s, load(p)); a1 = a1.addingProduct(s, load(p + 8))
+                a2 = a2.addingProduct(s, load(p + 16)); a3 = a3.addingProduct(s, load(p + 24))
+                p += width
+            }
+            add(a0, y + j); add(a1, y + j + 8); add(a2, y + j + 16); add(a3, y + j + 24)
+            j += width
+        }
     }
 
     /// `project` for `rows` consecutive rows of x [rows, inFeatures] into y [rows, outFeatures].
@@ -87,7 +126,14 @@ enum GPTRowKernels {
                 (row + columns.lowerBound).update(repeating: 0, count: columns.count)
             }
         }
-        rowsMatrixProduct(x, rows: rows, p.weight, inFeatures: p.inFeatures, outFeatures: n, columns: columns, into: y)
+        if rows == 2 {
+            let (before, strips, after) = p.stripSplit(columns)
+            pairMatrixProduct(x, p.weight, inFeatures: p.inFeatures, outFeatures: n, columns: before, into: y)
+            if let packed = p.packed, !strips.isEmpty { packedPairMatrixProduct(x, packed, inFeatures: p.inFeatures, outFeatures: n, columns: strips, into: y) }
+            pairMatrixProduct(x, p.weight, inFeatures: p.inFeatures, outFeatures: n, columns: after, into: y)
+        } else {
+            rowsMatrixProduct(x, rows: rows, p.weight, inFeatures: p.inFeatures, outFeatures: n, columns: columns, into: y)
+        }
     }
 
     /// Rows of the input a tile holds while the weights' column strips pass over it (48 rows of
@@ -124,6 +170,69 @@ enum GPTRowKernels {
                 j += 1
             }
             tile = tileEnd
+        }
+    }
+
+    /// `rowsMatrixProduct` for two rows (a token step with the shadow cache's row): 32 columns at
+    /// a time as in the one-row product, both rows' multiply-adds on each load of the weights — a
+    /// six-row block would do three times the arithmetic for the same two rows.
+    private static func pairMatrixProduct(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, inFeatures k: Int, outFeatures n: Int,
+                                          columns: Range<Int>, into y: UnsafeMutablePointer<Float>) {
+        let x0 = x, x1 = x + k, y0 = y, y1 = y + n
+        var j = columns.lowerBound
+        while j + 32 <= columns.upperBound {
+            var a0 = SIMD8<Float>(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0
+            var p = w + j
+            for i in 0..<k {
+                let w0 = load(p), w1 = load(p + 8), w2 = load(p + 16), w3 = load(p + 24)
+                let s0 = SIMD8<Float>(repeating: x0[i]), s1 = SIMD8<Float>(repeating: x1[i])
+                a0 = a0.addingProduct(s0, w0); a1 = a1.addingProduct(s0, w1); a2 = a2.addingProduct(s0, w2); a3 = a3.addingProduct(s0, w3)
+                b0 = b0.addingProduct(s1, w0); b1 = b1.addingProduct(s1, w1); b2 = b2.addingProduct(s1, w2); b3 = b3.addingProduct(s1, w3)
+                p += n
+            }
+            add(a0, y0 + j); add(a1, y0 + j + 8); add(a2, y0 + j + 16); add(a3, y0 + j + 24)
+            add(b0, y1 + j); add(b1, y1 + j + 8); add(b2, y1 + j + 16); add(b3, y1 + j + 24)
+            j += 32
+        }
+        while j + 8 <= columns.upperBound {
+            var a = SIMD8<Float>(), b = a
+            var p = w + j
+            for i in 0..<k {
+                let w0 = load(p)
+                a = a.addingProduct(SIMD8<Float>(repeating: x0[i]), w0); b = b.addingProduct(SIMD8<Float>(repeating: x1[i]), w0)
+                p += n
+            }
+            add(a, y0 + j); add(b, y1 + j)
+            j += 8
+        }
+        while j < columns.upperBound {
+            var s: Float = 0, t: Float = 0
+            for i in 0..<k { s = s.addingProduct(x0[i], w[i * n + j]); t = t.addingProduct(x1[i], w[i * n + j]) }
+            y0[j] += s
+            y1[j] += t
+            j += 1
+        }
+    }
+
+    /// `pairMatrixProduct` over whole strips `columns` of the packed W (see `packedVectorMatrixProduct`).
+    @inline(__always)
+    private static func packedPairMatrixProduct(_ x: UnsafePointer<Float>, _ packed: UnsafePointer<Float>, inFeatures k: Int, outFeatures n: Int,
+                                                columns: Range<Int>, into y: UnsafeMutablePointer<Float>) {
+        let width = StripPackedWeights.stripWidth, x0 = x, x1 = x + k, y0 = y, y1 = y + n
+        var j = columns.lowerBound
+        while j < columns.upperBound {
+            var a0 = SIMD8<Float>(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0
+            var p = packed + j * k
+            for i in 0..<k {
+                let w0 = load(p), w1 = load(p + 8), w2 = load(p + 16), w3 = load(p + 24)
+                let s0 = SIMD8<Float>(repeating: x0[i]), s1 = SIMD8<Float>(repeating: x1[i])
+                a0 = a0.addingProduct(s0, w0); a1 = a1.addingProduct(s0, w1); a2 = a2.addingProduct(s0, w2); a3 = a3.addingProduct(s0, w3)
+                b0 = b0.addingProduct(s1, w0); b1 = b1.addingProduct(s1, w1); b2 = b2.addingProduct(s1, w2); b3 = b3.addingProduct(s1, w3)
+                p += width
+            }
+            add(a0, y0 + j); add(a1, y0 + j + 8); add(a2, y0 + j + 16); add(a3, y0 + j + 24)
+            add(b0, y1 + j); add(b1, y1 + j + 8); add(b2, y1 + j + 16); add(b3, y1 + j + 24)
+            j += width
         }
     }
 

@@ -21,6 +21,24 @@ public protocol IncrementalDecoder: AnyObject {
     /// Forgets every position.
     func reset()
 
+    /// Says that a full context will restart on windows of `size` tokens (`restart(on:)`; nil:
+    /// it will not), so that the decoder may prepare them ahead.
+    func expectRestarts(windowSize size: Int?)
+
+    /// Starts over on `window` (batch 1): the logits of `reset()` then `feed(window)`. When the
+    /// window is the last positions fed and one new token, a decoder that expected it may reuse
+    /// what it prepared.
+    func restart(on window: [Int32]) -> Tensor
+
     /// Keeps the rows `sources` (row i continues what row `sources[i]` held): beam search's reorder.
     func reorder(rows sources: [Int])
+}
+
+extension IncrementalDecoder {
+    public func expectRestarts(windowSize size: Int?) {}
+
+    public func restart(on window: [Int32]) -> Tensor {
+        reset()
+        return feed(window)
+    }
 }

@@ -15,7 +15,26 @@ import NLPTensor
 /// each row's sums), so the logits are bit-identical on one thread or two, and feeding T tokens
 /// at once gives what feeding them one by one gives. The last layer computes only the keys and
 /// values of the positions before the last: nothing else of theirs reaches the logits.
+///
+/// A feed may carry a second run of rows for another cache (GPTDecoder's shadow of the window a
+/// full context restarts on): those rows ride along in the same pass and the same products, and
+/// only their keys and values are kept.
 final class SingleSequenceForward {
+    /// A sequence's key and value caches, per layer [1, heads, capacity, d].
+    struct Caches {
+        let keys: [UnsafeMutablePointer<Float>], values: [UnsafeMutablePointer<Float>]
+
+        init(keys: [Tensor], values: [Tensor]) {
+            self.keys = keys.map(\.data)
+            self.values = values.map(\.data)
+        }
+    }
+
+    /// Rows of a feed that go into one cache: `count` consecutive positions from `start`.
+    private struct Run {
+        let rows: Range<Int>, start: Int, caches: Caches
+    }
+
     /// The most multiply-adds a feed may take and still stay on one thread: below it, the
     /// seventeen meetings cost more than half the work saves.
     static let minimumTwoThreadWork = 1 << 18
@@ -24,9 +43,10 @@ final class SingleSequenceForward {
     let maximumRows: Int
     private let model: GPTLanguageModel   // keeps the weights the pointers below read
     private let blocks: [GPTRowKernels.Block]
+    /// The blocks' packed weights (nil: the products read the model's own), owned here.
+    private let packedWeights: StripPackedWeights?
     private let finalNorm: GPTRowKernels.Norm
     private let tokenEmbeddings: UnsafeMutablePointer<Float>, positionEmbeddings: UnsafeMutablePointer<Float>
-    private let keys: [UnsafeMutablePointer<Float>], values: [UnsafeMutablePointer<Float>]
     private let width: Int, headWidth: Int, capacity: Int, innerWidth: Int, vocabulary: Int
     /// Each thread's share, for one thread ([0]) and for two ([1]): its heads, its columns of the
     /// width and of the MLP, its vocabulary rows.
@@ -48,18 +68,28 @@ final class SingleSequenceForward {
         return config.layers * (4 * c * c + 2 * c * config.innerWidth) + config.vocabSize * c
     }
 
-    /// A forward over the decoder's caches `keys` and `values` (per layer [1, heads, capacity, d]),
-    /// for feeds of up to `maximumRows` positions.
-    init(_ model: GPTLanguageModel, keys: [Tensor], values: [Tensor], capacity: Int, maximumRows: Int) {
+    /// The most weights (floats) a model may have and still get packed copies: a larger one's
+    /// copy would cost its memory again and a setup time that short samples would not win back.
+    static let maximumPackedWeights = 1 << 24
+
+    /// Floats of `config`'s projection weights (what packing copies).
+    static func projectionWeights(_ config: GPTConfig) -> Int {
+        config.layers * (4 * config.width * config.width + 2 * config.width * config.innerWidth)
+    }
+
+    /// A forward over caches of `capacity` positions, for feeds of up to `maximumRows` rows, with
+    /// the projections' weights packed for the one- and two-row products when `packsWeights` (the
+    /// copies are taken here, from the model's current weights).
+    init(_ model: GPTLanguageModel, capacity: Int, maximumRows: Int, packsWeights: Bool) {
         let config = model.config, gpt = model.transformer
         self.model = model
         self.maximumRows = maximumRows
-        blocks = gpt.blocks.map(GPTRowKernels.Block.init)
+        let store = packsWeights ? StripPackedWeights() : nil
+        packedWeights = store
+        blocks = gpt.blocks.map { GPTRowKernels.Block($0, packing: store) }
         finalNorm = GPTRowKernels.Norm(gpt.finalNorm)
         tokenEmbeddings = gpt.tokenEmbeddings.weight.data
         positionEmbeddings = gpt.positionEmbeddings.weight.data
-        self.keys = keys.map(\.data)
-        self.values = values.map(\.data)
         width = config.width
         headWidth = config.width / config.heads
         self.capacity = capacity
@@ -89,37 +119,45 @@ final class SingleSequenceForward {
     }
 
     /// The logits [vocabulary] after `tokens`, which take positions `start`... and whose keys and
-    /// values go into the caches, computed on `threads` (1 or 2) threads.
-    func logits(after tokens: [Int32], at start: Int, threads: Int, into y: UnsafeMutablePointer<Float>) {
-        precondition(tokens.count <= maximumRows && (1...2).contains(threads))
+    /// values go into `caches`, computed on `threads` (1 or 2) threads. `shadowTokens` ride along
+    /// at positions `shadowStart`... of `shadowCaches`, which get their keys and values only; with
+    /// no `tokens` there are no logits (`y` is not written).
+    func feed(_ tokens: ArraySlice<Int32>, at start: Int, in caches: Caches, shadow shadowTokens: ArraySlice<Int32> = [],
+              at shadowStart: Int = 0, in shadowCaches: Caches? = nil, threads: Int, logits y: UnsafeMutablePointer<Float>) {
+        let m = shadowTokens.count, rows = m + tokens.count
+        precondition(rows <= maximumRows && (1...2).contains(threads) && (m == 0 || shadowCaches != nil))
         let c = width, embedded = x.data
-        for (r, token) in tokens.enumerated() {
-            let tokenRow = tokenEmbeddings + Int(token) * c, positionRow = positionEmbeddings + (start + r) * c, out = embedded + r * c
+        func embed(_ token: Int32, position: Int, row r: Int) {
+            let tokenRow = tokenEmbeddings + Int(token) * c, positionRow = positionEmbeddings + position * c, out = embedded + r * c
             for j in 0..<c { out[j] = tokenRow[j] + positionRow[j] }
         }
-        let rows = tokens.count
+        for (r, token) in shadowTokens.enumerated() { embed(token, position: shadowStart + r, row: r) }
+        for (r, token) in tokens.enumerated() { embed(token, position: start + r, row: m + r) }
+        // The shadow's rows first: in the last layer only the last row goes past its keys and values.
+        let shadow = Run(rows: 0..<m, start: shadowStart, caches: shadowCaches ?? caches), main = Run(rows: m..<rows, start: start, caches: caches)
         if threads == 1 {
-            computeShare(0, of: nil, rows: rows, start: start, into: y)
+            computeShare(0, of: nil, shadow: shadow, main: main, into: y)
         } else {
             pairStarted = true
             let pair = self.pair
-            pair.run { party in self.computeShare(party, of: pair, rows: rows, start: start, into: y) }
+            pair.run { party in self.computeShare(party, of: pair, shadow: shadow, main: main, into: y) }
         }
     }
 
     /// One thread's share of the feed (`pair` nil: the whole of it, on this thread). Everything shared is read into locals first: a property
     /// read can retain its object, and both threads retaining one object bounce its cache line.
-    private func computeShare(_ party: Int, of pair: SpinPair?, rows: Int, start: Int, into y: UnsafeMutablePointer<Float>) {
-        let c = width, d = headWidth, n3 = 3 * width, capacity = self.capacity, blocks = self.blocks
-        let keys = self.keys, values = self.values, innerWidth = self.innerWidth
+    private func computeShare(_ party: Int, of pair: SpinPair?, shadow: Run, main: Run, into y: UnsafeMutablePointer<Float>) {
+        let c = width, d = headWidth, n3 = 3 * width, capacity = self.capacity, blocks = self.blocks, innerWidth = self.innerWidth
         let x = self.x.data, qkv = self.qkv.data, attended = self.attended.data, inner = self.inner.data
         let h = normalized[party].data, s = scores[party].data
         let share = shares[pair == nil ? 0 : 1][party]
         let heads = share.heads, columns = share.widthColumns, innerColumns = share.innerColumns
         let headColumns = heads.lowerBound * d..<heads.upperBound * d
+        let rows = main.rows.upperBound
+        let mainKeys = main.caches.keys, mainValues = main.caches.values, shadowKeys = shadow.caches.keys, shadowValues = shadow.caches.values
         for (layer, block) in blocks.enumerated() {
-            // The rows whose outputs go on: all but, in the last layer, the last position alone.
-            let first = layer == blocks.count - 1 ? rows - 1 : 0, live = rows - first
+            // The rows whose outputs go on: all but, in the last layer, the last position alone (none without main rows).
+            let first = layer < blocks.count - 1 ? 0 : main.rows.isEmpty ? rows : rows - 1, live = rows - first
             for r in 0..<rows { GPTRowKernels.normalize(x + r * c, into: h + r * c, width: c, block.norm1) }
             GPTRowKernels.project(h + first * c, rows: live, block.qkv, columns: headColumns, into: qkv + first * n3, accumulate: false)
             for section in 1...2 {   // k, v
@@ -128,16 +166,22 @@ final class SingleSequenceForward {
                                       into: qkv, accumulate: false)
             }
             for head in heads {
-                let headKeys = keys[layer] + head * capacity * d, headValues = values[layer] + head * capacity * d
-                for r in 0..<rows {
-                    (headKeys + (start + r) * d).update(from: qkv + r * n3 + c + head * d, count: d)
-                    (headValues + (start + r) * d).update(from: qkv + r * n3 + 2 * c + head * d, count: d)
-                }
-                for r in first..<rows {
-                    GPTRowKernels.attend(qkv + r * n3 + head * d, keys: headKeys, values: headValues, seen: start + r + 1, width: d,
-                                         scores: s, into: attended + r * c + head * d)
+                for run in 0..<2 {
+                    let rowRange = run == 0 ? shadow.rows : main.rows, position0 = (run == 0 ? shadow.start : main.start) - rowRange.lowerBound
+                    guard !rowRange.isEmpty else { continue }
+                    let headKeys = (run == 0 ? shadowKeys[layer] : mainKeys[layer]) + head * capacity * d
+                    let headValues = (run == 0 ? shadowValues[layer] : mainValues[layer]) + head * capacity * d
+                    for r in rowRange {
+                        (headKeys + (position0 + r) * d).update(from: qkv + r * n3 + c + head * d, count: d)
+                        (headValues + (position0 + r) * d).update(from: qkv + r * n3 + 2 * c + head * d, count: d)
+                    }
+                    for r in rowRange.clamped(to: first..<rows) {
+                        GPTRowKernels.attend(qkv + r * n3 + head * d, keys: headKeys, values: headValues, seen: position0 + r + 1, width: d,
+                                             scores: s, into: attended + r * c + head * d)
+                    }
                 }
             }
+            if live == 0 { return }   // the shadow's keys and values of the last layer are all this feed needed
             pair?.meet(party)
             GPTRowKernels.project(attended + first * c, rows: live, block.output, columns: columns, into: x + first * c, accumulate: true)
             pair?.meet(party)

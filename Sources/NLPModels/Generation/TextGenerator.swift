@@ -131,7 +131,11 @@ public final class TokenStream: Sequence, IteratorProtocol {
         stops = StopStrings(options.stopStrings)
         endOfText = options.stopAtEndOfText ? owner.tokenizer.specialTokenIDs.endOfText.map { Int32($0) } : nil
         if options.maxNewTokens <= 0 { finishReason = .length }
+        decoder.expectRestarts(windowSize: options.maxNewTokens - 1 > context - history.count ? Self.restartWindow(context) : nil)
     }
+
+    /// The tokens a full context restarts on: its last half (the new token included).
+    static func restartWindow(_ context: Int) -> Int { Swift.max(1, context / 2) }
 
     public func next() -> GeneratedPiece? {
         guard finishReason == nil else { return nil }
@@ -154,8 +158,7 @@ public final class TokenStream: Sequence, IteratorProtocol {
             finishReason = .length
             piece += stops.finish()
         } else if let context = decoder.context, decoder.length == context {
-            decoder.reset()
-            logits = decoder.feed(Array(history.suffix(Swift.max(1, context / 2))))
+            logits = decoder.restart(on: Array(history.suffix(Self.restartWindow(context))))
         } else {
             logits = decoder.feed([id])
         }

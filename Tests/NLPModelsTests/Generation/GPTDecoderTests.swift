@@ -118,6 +118,93 @@ final class GPTDecoderTests: XCTestCase {
         XCTAssertLessThan(maxAbsDifference(decoder.feed([2]), lastLogits(model, [window + [2]])), 1e-5)
     }
 
+    /// With the restarts expected, a full context's restart swaps in the shadow cache, and its
+    /// logits and every step after it (through the next restart) equal those of a decoder that
+    /// feeds the window again, bit for bit — on one thread and two, after a one-token prompt and
+    /// after prompts that cross into the window (fed in the same pass, or apart when too long).
+    func testAShadowSwapGivesTheRestartPrefillLogitsBitForBit() {
+        for (model, window, prompts) in [(nanoGPT(bias: true), 32, [1, 40, 64]), (nanoGPT(bias: false), 32, [1]),
+                                         (self.model(bias: true), 8, [1, 12])] {
+            let vocabulary = model.config.vocabSize, capacity = model.config.maxPositions
+            for promptLength in prompts {
+                for threads in [1, 2] {
+                    withThreads(threads) {
+                        let shadowed = GPTDecoder(model), plain = GPTDecoder(model)
+                        shadowed.expectRestarts(windowSize: window)
+                        var history: [Int32] = (0..<promptLength).map { Int32(($0 * 11 + 5) % vocabulary) }
+                        var a = shadowed.feed(history), b = plain.feed(history)
+                        let label = "width \(model.config.width) prompt \(promptLength) threads \(threads)"
+                        XCTAssertEqual(bits(a), bits(b), label)
+                        for step in 0..<(3 * capacity) {
+                            let token = Int32((step * 7 + 3) % vocabulary)
+                            history.append(token)
+                            if shadowed.length == capacity {
+                                let kept = Array(history.suffix(window))
+                                a = shadowed.restart(on: kept)
+                                b = plain.restart(on: kept)
+                            } else {
+                                a = shadowed.feed([token])
+                                b = plain.feed([token])
+                            }
+                            XCTAssertEqual(bits(a), bits(b), "\(label) step \(step)")
+                            XCTAssertEqual(shadowed.length, plain.length)
+                        }
+                        XCTAssertGreaterThanOrEqual(shadowed.shadowRestarts, 3, label)
+                        XCTAssertEqual(plain.shadowRestarts, 0)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The packed weights give the logits of the model's own weight layout bit for bit: a prompt,
+    /// token steps with and without the shadow's row, and restarts, on one thread and two — for
+    /// nanoGPT's shape, and for 16-wide heads whose two-thread shares cut the packed strips.
+    func testPackedWeightsGiveTheUnpackedLogitsBitForBit() {
+        let cutStrips = GPTLanguageModel(GPTConfig(vocabSize: 65, maxPositions: 32, width: 96, layers: 3, heads: 6),
+                                         generator: RandomGenerator(seed: 3))
+        cutStrips.eval()
+        for model in [nanoGPT(bias: true), cutStrips] {
+            let capacity = model.config.maxPositions, window = capacity / 2
+            for threads in [1, 2] {
+                withThreads(threads) {
+                    let packed = GPTDecoder(model), unpacked = GPTDecoder(model, packsWeights: false)
+                    XCTAssertTrue(packed.packsWeights)
+                    XCTAssertFalse(unpacked.packsWeights)
+                    XCTAssertEqual(packed.tokenStepThreads, threads)
+                    for decoder in [packed, unpacked] { decoder.expectRestarts(windowSize: window) }
+                    var history: [Int32] = [1, 5, 9]
+                    let label = "width \(model.config.width) threads \(threads)"
+                    XCTAssertEqual(bits(packed.feed(history)), bits(unpacked.feed(history)), label)
+                    for step in 0..<(3 * capacity) {
+                        let token = Int32((step * 7 + 3) % 65)
+                        history.append(token)
+                        let (a, b) = packed.length == capacity
+                            ? (packed.restart(on: Array(history.suffix(window))), unpacked.restart(on: Array(history.suffix(window))))
+                            : (packed.feed([token]), unpacked.feed([token]))
+                        XCTAssertEqual(bits(a), bits(b), "\(label) step \(step)")
+                    }
+                    XCTAssertGreaterThanOrEqual(packed.shadowRestarts, 3, label)
+                }
+            }
+        }
+    }
+
+    /// A restart on a window the shadow does not hold (another window size, other tokens) feeds it.
+    func testARestartOnAnotherWindowFeedsIt() {
+        let model = self.model(bias: true)
+        let decoder = GPTDecoder(model), reference = GPTDecoder(model)
+        decoder.expectRestarts(windowSize: 8)
+        let tokens: [Int32] = (0..<16).map { Int32($0 * 5 % 12) }
+        _ = decoder.feed(tokens)
+        for kept in [Array(tokens.suffix(7)) + [1], Array(tokens.suffix(5)) + [1], [4, 4, 4, 4, 4, 4, 4, 1]] {
+            XCTAssertEqual(bits(decoder.restart(on: kept)), bits(reference.restart(on: kept)))
+            XCTAssertEqual(decoder.length, kept.count)
+            _ = decoder.feed(Array(tokens.prefix(16 - kept.count)))
+        }
+        XCTAssertEqual(decoder.shadowRestarts, 1)   // only the first window was the shadow's
+    }
+
     func testTheSameSeedGivesTheSameTokensWithOneAndTwoThreads() throws {
         let tokenizer = try TextGeneratorTests.characterTokenizer()
         let model = nanoGPT(bias: true, vocabSize: TextGeneratorTests.alphabet.count + 2)
@@ -131,6 +218,15 @@ final class GPTDecoderTests: XCTestCase {
         XCTAssertEqual(one.count, 150)
         XCTAssertEqual(tokens(threads: 2, seed: 7), one)
         XCTAssertNotEqual(tokens(threads: 2, seed: 8), one)
+        // The restarts were swaps to the shadow cache, and feeding each window again gives the same tokens.
+        XCTAssertGreaterThan((generator.decoder as! GPTDecoder).shadowRestarts, 0)
+        let prefilling = TextGenerator(decoder: WithoutRestartHints(GPTDecoder(model)), tokenizer: tokenizer)
+        for threads in [1, 2] {
+            let again = withThreads(threads) {
+                prefilling.stream(prompt: [0], options: options, generator: RandomGenerator(seed: 7)).map(\.token)
+            }
+            XCTAssertEqual(again, one, "threads \(threads)")
+        }
     }
 
     func testReorderMovesRows() {
@@ -156,4 +252,19 @@ final class GPTDecoderTests: XCTestCase {
         XCTAssertLessThan(maxAbsDifference(logits, full), 1e-5)
         XCTAssertNil(decoder.context)
     }
+}
+
+/// A decoder never told of the restarts to come: each restart feeds its window (the protocol's default).
+final class WithoutRestartHints: IncrementalDecoder {
+    let inner: IncrementalDecoder
+
+    init(_ inner: IncrementalDecoder) { self.inner = inner }
+
+    var batch: Int { inner.batch }
+    var vocabularySize: Int { inner.vocabularySize }
+    var context: Int? { inner.context }
+    var length: Int { inner.length }
+    func feed(_ ids: [Int32]) -> Tensor { inner.feed(ids) }
+    func reset() { inner.reset() }
+    func reorder(rows sources: [Int]) { inner.reorder(rows: sources) }
 }
