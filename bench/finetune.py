@@ -7,6 +7,15 @@
           examples/s of the training step. Two batchings: random batches padded to their longest row
           (HF Trainer's default, the peer figure in RESULTS.md) for both sides, and length-grouped batches
           (HF's group_by_length, what `nlp finetune` does) for both sides.
+  compare (opt-in, --only compare) the first --compare-steps steps of `nlp finetune` (`nlp-bench finetune
+          compare`: its batches, its head initialization, AdamW, warm-up/decay, clipping) replayed by
+          the PyTorch peer (BertModel + mean pooling + Linear loaded with our initial head, the same
+          batches, AdamW with weight decay on dim >= 2 only, LambdaLR linear warm-up/decay, clip 1),
+          dropout 0 on both (a copy of the model folder with dropout 0 in config.json): loss and
+          gradient norm per step side by side, and whether the two tokenizations agree.
+  peer-accuracy (opt-in, --only peer-accuracy) the PyTorch peer fine-tuned on the first
+          --compare-rows SST-2 rows as `nlp finetune` trains (lr --compare-lr, b32, --epochs, 10% warm-up,
+          linear decay, dropout 0.1, length-grouped batches): its dev accuracy at every evaluation.
   score   a fine-tuned classifier (made here by `nlp finetune` on 256 rows) on 2,000 SST-2 sentences:
           `nlp score` end to end (process start, load, tokenize, batches, print) vs a PyTorch pipeline on
           the same folder (HF tokenizers + BertModel + mean pooling + the linear head + softmax, batches of
@@ -41,6 +50,13 @@ parser.add_argument("--peer", help=argparse.SUPPRESS)        # internal: run one
 parser.add_argument("--grouped", type=int, default=0, help=argparse.SUPPRESS)
 parser.add_argument("--classifier", help=argparse.SUPPRESS)
 parser.add_argument("--text", help=argparse.SUPPRESS)
+parser.add_argument("--replay", help=argparse.SUPPRESS)
+parser.add_argument("--compare-steps", type=int, default=80, help="compare: training steps replayed by both sides")
+parser.add_argument("--compare-rows", type=int, default=5000, help="compare: first SST-2 train rows")
+parser.add_argument("--compare-lr", default="1e-4", help="compare: peak learning rate")
+parser.add_argument("--epochs", type=int, default=3, help="peer-accuracy: epochs")
+parser.add_argument("--evaluations", type=int, default=4, help="peer-accuracy: dev evaluations per epoch")
+parser.add_argument("--seed", type=int, default=1, help="peer-accuracy: seed")
 args = parser.parse_args()
 
 
@@ -177,9 +193,130 @@ def peer_score():
     return {"seconds": seconds, "lines": out}
 
 
+def peer_replay():
+    """Replays the steps `nlp-bench finetune compare` recorded in --replay: its losses beside ours."""
+    import torch
+    from tokenizers import Tokenizer
+    from transformers import BertModel
+    torch.set_num_threads(args.threads)
+    ours = json.load(open(args.replay))
+    data = rows(os.path.join(args.data, "sst2", "train.tsv"), args.compare_rows)
+    tokenizer = Tokenizer.from_file(os.path.join(args.model, "tokenizer.json"))
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(128)
+    encodings = [e.ids for e in tokenizer.encode_batch([t for t, _ in data])]
+    token_mismatches = sum(a != b for a, b in zip(encodings, ours["tokens"]))
+    labels = sorted({l for _, l in data})
+    targets = [labels.index(l) for _, l in data]
+    bert = BertModel.from_pretrained(args.model, add_pooling_layer=False)
+    head = torch.nn.Linear(bert.config.hidden_size, len(labels))
+    with torch.no_grad():
+        head.weight.copy_(torch.tensor(ours["head"]["weight"]).view_as(head.weight))
+        head.bias.copy_(torch.tensor(ours["head"]["bias"]))
+    bert.train()
+    params = list(bert.named_parameters()) + [("head." + n, p) for n, p in head.named_parameters()]
+    optimizer = torch.optim.AdamW([{"params": [p for n, p in params if p.dim() >= 2], "weight_decay": 0.01},
+                                   {"params": [p for n, p in params if p.dim() < 2], "weight_decay": 0.0}],
+                                  lr=ours["lr"])
+    total, warmup = ours["total_steps"], ours["warmup_steps"]
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: s / max(1, warmup) if s < warmup
+                                                 else max(0.0, (total - s) / max(1, total - warmup)))
+    out = []
+    for record in ours["steps"]:
+        batch = record["batch"]
+        length = max(len(encodings[i]) for i in batch)
+        ids = torch.zeros(len(batch), length, dtype=torch.long)
+        mask = torch.zeros(len(batch), length, dtype=torch.long)
+        for r, i in enumerate(batch):
+            ids[r, :len(encodings[i])] = torch.tensor(encodings[i])
+            mask[r, :len(encodings[i])] = 1
+        hidden = bert(input_ids=ids, attention_mask=mask).last_hidden_state
+        loss = torch.nn.functional.cross_entropy(head(mean_pool(hidden, mask)), torch.tensor([targets[i] for i in batch]))
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        norm = torch.nn.utils.clip_grad_norm_([p for _, p in params], 1.0)
+        lr = optimizer.param_groups[0]["lr"]
+        optimizer.step()
+        schedule.step()
+        out.append({"loss": loss.item(), "grad_norm": norm.item(), "lr": lr})
+    return {"steps": out, "token_mismatches": token_mismatches, "labels": labels}
+
+
+def peer_accuracy():
+    """The PyTorch peer's dev accuracy curve with `nlp finetune`'s default recipe."""
+    import torch
+    from tokenizers import Tokenizer
+    from transformers import BertModel
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    data = rows(os.path.join(args.data, "sst2", "train.tsv"), args.compare_rows)
+    dev = rows(os.path.join(args.data, "sst2", "dev.tsv"))
+    labels = sorted({l for _, l in data})
+    tokenizer = Tokenizer.from_file(os.path.join(args.model, "tokenizer.json"))
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(128)
+    encodings = [e.ids for e in tokenizer.encode_batch([t for t, _ in data])]
+    dev_encodings = [e.ids for e in tokenizer.encode_batch([t for t, _ in dev])]
+    targets = [labels.index(l) for _, l in data]
+    dev_targets = [labels.index(l) for _, l in dev]
+    bert = BertModel.from_pretrained(args.model, add_pooling_layer=False)
+    head = torch.nn.Linear(bert.config.hidden_size, len(labels))
+    drop = torch.nn.Dropout(0.1)
+    params = list(bert.named_parameters()) + [("head." + n, p) for n, p in head.named_parameters()]
+    lr = float(args.compare_lr)
+    optimizer = torch.optim.AdamW([{"params": [p for n, p in params if p.dim() >= 2], "weight_decay": 0.01},
+                                   {"params": [p for n, p in params if p.dim() < 2], "weight_decay": 0.0}], lr=lr)
+    per_epoch = (len(data) + 31) // 32
+    total = args.epochs * per_epoch
+    warmup = round(total * 0.1)
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: s / max(1, warmup) if s < warmup
+                                                 else max(0.0, (total - s) / max(1, total - warmup)))
+
+    def tensors(seqs, batch):
+        length = max(len(seqs[i]) for i in batch)
+        ids = torch.zeros(len(batch), length, dtype=torch.long)
+        mask = torch.zeros(len(batch), length, dtype=torch.long)
+        for r, i in enumerate(batch):
+            ids[r, :len(seqs[i])] = torch.tensor(seqs[i])
+            mask[r, :len(seqs[i])] = 1
+        return ids, mask
+
+    def logits(seqs, batch, train):
+        ids, mask = tensors(seqs, batch)
+        pooled = mean_pool(bert(input_ids=ids, attention_mask=mask).last_hidden_state, mask)
+        return head(drop(pooled) if train else pooled)
+
+    def evaluate():
+        bert.eval()
+        right = 0
+        with torch.inference_mode():
+            for i in range(0, len(dev), 64):
+                batch = list(range(i, min(i + 64, len(dev))))
+                right += (logits(dev_encodings, batch, False).argmax(-1) == torch.tensor([dev_targets[j] for j in batch])).sum().item()
+        bert.train()
+        return right / len(dev)
+
+    every = (per_epoch + args.evaluations - 1) // args.evaluations
+    curve, step, start = [], 0, time.perf_counter()
+    bert.train()
+    for epoch in range(args.epochs):
+        for batch in batch_plan([len(e) for e in encodings], 32, True, seed=args.seed * 1000 + epoch):
+            loss = torch.nn.functional.cross_entropy(logits(encodings, batch, True), torch.tensor([targets[i] for i in batch]))
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_([p for _, p in params], 1.0)
+            optimizer.step()
+            schedule.step()
+            step += 1
+            if step % every == 0 or step == total:
+                curve.append((step, evaluate()))
+                sys.stderr.write(f"peer step {step}/{total} dev accuracy {curve[-1][1]:.4f} ({time.perf_counter() - start:.0f} s)\n")
+    return {"curve": curve, "best": max(a for _, a in curve), "seconds": time.perf_counter() - start}
+
+
 if args.peer:
     set_threads(args.threads)
-    result = {"train": peer_train, "score": peer_score}[args.peer]()
+    result = {"train": peer_train, "score": peer_score, "replay": peer_replay, "accuracy": peer_accuracy}[args.peer]()
     print(json.dumps(result))
     sys.exit(0)
 
@@ -219,6 +356,52 @@ def cell(r):
 table = []
 tasks = args.only.split(",")
 train_tsv = os.path.join(args.data, "sst2", "train.tsv")
+if "compare" in tasks:
+    with tempfile.TemporaryDirectory() as work:
+        # The model folder with dropout 0 (both sides read config.json).
+        quiet = os.path.join(work, "model")
+        os.mkdir(quiet)
+        for name in os.listdir(args.model):
+            if name != "config.json":
+                os.symlink(os.path.join(os.path.abspath(args.model), name), os.path.join(quiet, name))
+        config = json.load(open(os.path.join(args.model, "config.json")))
+        config["hidden_dropout_prob"] = config["attention_probs_dropout_prob"] = 0.0
+        json.dump(config, open(os.path.join(quiet, "config.json"), "w"))
+        record = os.path.join(work, "ours.json")
+        before = load()
+        run([args.binary, "finetune", "compare", "--model", quiet, "--data", train_tsv, "--out", record,
+             "--rows", str(args.compare_rows), "--steps", str(args.compare_steps), "--lr", args.compare_lr,
+             "--threads", str(args.threads)])
+        peer = run_peer("replay", "--model", quiet, "--replay", record, "--compare-rows", str(args.compare_rows))
+        ours = json.load(open(record))
+    assert ours["labels"] == peer["labels"], (ours["labels"], peer["labels"])
+    print(f"## finetune compare: first {len(ours['steps'])} steps, SST-2 first {args.compare_rows:,} rows, dropout 0 "
+          f"(load {before:.1f}; tokenizations differing: {peer['token_mismatches']})")
+    print()
+    print("| step | lr | loss ours | loss peer | diff | grad norm ours | grad norm peer |")
+    print("|---|---|---|---|---|---|---|")
+    worst = 0.0
+    for i, (a, b) in enumerate(zip(ours["steps"], peer["steps"])):
+        diff = a["loss"] - b["loss"]
+        worst = max(worst, abs(diff))
+        if i < 10 or i % 10 == 9 or i == len(ours["steps"]) - 1:
+            print(f"| {i} | {a['lr']:.3g} | {a['loss']:.5f} | {b['loss']:.5f} | {diff:+.5f} | {a['grad_norm']:.4f} | {b['grad_norm']:.4f} |")
+    mean_ours = sum(s["loss"] for s in ours["steps"]) / len(ours["steps"])
+    mean_peer = sum(s["loss"] for s in peer["steps"]) / len(peer["steps"])
+    print(f"\nlargest |loss difference| {worst:.5f}; mean loss ours {mean_ours:.5f}, peer {mean_peer:.5f}")
+    tasks = [t for t in tasks if t != "compare"]
+    if not tasks:
+        sys.exit(0)
+if "peer-accuracy" in tasks:
+    before = load()
+    peer = run_peer("accuracy", "--compare-rows", str(args.compare_rows), "--compare-lr", args.compare_lr,
+                    "--epochs", str(args.epochs), "--evaluations", str(args.evaluations), "--seed", str(args.seed))
+    print(f"## PyTorch peer, SST-2 first {args.compare_rows:,} rows, lr {args.compare_lr}, {args.epochs} epochs, seed {args.seed} "
+          f"(load {before:.1f}): best dev accuracy {peer['best']:.4f} in {peer['seconds']:.0f} s")
+    print("curve: " + ", ".join(f"{s}:{a:.4f}" for s, a in peer["curve"]))
+    tasks = [t for t in tasks if t != "peer-accuracy"]
+    if not tasks:
+        sys.exit(0)
 with tempfile.TemporaryDirectory() as work:
     if "train" in tasks:
         for grouped in [int(g) for g in args.groupings.split(",")]:

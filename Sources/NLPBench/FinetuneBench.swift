@@ -7,7 +7,8 @@ import NLPKit
 // first rows of a TSV, batched as the command batches them; prints examples/s as one JSON line.
 
 func runFinetuneBench(_ arguments: [String]) throws {
-    guard arguments.first == "train" else { throw BenchError("finetune: give a task: train") }
+    if arguments.first == "compare" { return try runFinetuneComparison(Array(arguments.dropFirst())) }
+    guard arguments.first == "train" else { throw BenchError("finetune: give a task: train or compare") }
     let options = try BenchOptions(Array(arguments.dropFirst()))
     if let threads = options.int("threads") { Parallelism.setThreads(threads) }
     guard let folder = options.string("model"), let data = options.string("data") else {

@@ -15,10 +15,14 @@ public struct FinetuneSettings: Sendable, Equatable {
     /// Dev evaluations per epoch, and how many in a row without a better dev accuracy stop the run.
     public var evaluationsPerEpoch: Int
     public var patience: Int
+    /// The classifier head's learning rate as a multiple of the encoder's top layer's.
+    public var headLearningRateScale: Float
+    /// Layer-wise decay: each layer below the top learns at this multiple of the rate above it.
+    public var layerDecay: Float
 
     public init(epochs: Int = 3, batchSize: Int = 32, learningRate: Float = 5e-5, warmupRatio: Double = 0.1,
                 weightDecay: Float = 0.01, maxLength: Int = 128, pooling: ClassifierPooling = .mean,
-                evaluationsPerEpoch: Int = 2, patience: Int = 3) {
+                evaluationsPerEpoch: Int = 2, patience: Int = 3, headLearningRateScale: Float = 1, layerDecay: Float = 1) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.learningRate = learningRate
@@ -28,6 +32,8 @@ public struct FinetuneSettings: Sendable, Equatable {
         self.pooling = pooling
         self.evaluationsPerEpoch = evaluationsPerEpoch
         self.patience = patience
+        self.headLearningRateScale = headLearningRateScale
+        self.layerDecay = layerDecay
     }
 }
 

@@ -56,6 +56,12 @@ struct FinetuneCommand: ResumableTrainingCommand {
     @Option(help: "Dev evaluations per epoch.")
     var evaluationsPerEpoch: Int?
 
+    @Option(help: "The new head's learning rate as a multiple of the encoder's.")
+    var headLrScale: Float?
+
+    @Option(help: "Layer-wise learning-rate decay: each encoder layer learns at this multiple of the one above (1: off).")
+    var layerDecay: Float?
+
     @Option(help: "Steps between checkpoints (for --resume).")
     var checkpointEvery = 500
 
@@ -74,6 +80,8 @@ struct FinetuneCommand: ResumableTrainingCommand {
                            ("--evaluations-per-epoch", evaluationsPerEpoch, 1...100),
                            ("--checkpoint-every", checkpointEvery, 1...10_000_000)])
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number") }
+        if let headLrScale, !(headLrScale > 0 && headLrScale.isFinite) { throw ValidationError("--head-lr-scale must be a positive number") }
+        if let layerDecay, !(layerDecay > 0 && layerDecay <= 1) { throw ValidationError("--layer-decay must be in (0, 1]") }
         if let warmup, !(warmup >= 0 && warmup < 1) { throw ValidationError("--warmup must be in [0, 1)") }
     }
 
@@ -121,6 +129,8 @@ struct FinetuneCommand: ResumableTrainingCommand {
         if let pooling { settings.pooling = pooling }
         if let patience { settings.patience = patience }
         if let evaluationsPerEpoch { settings.evaluationsPerEpoch = evaluationsPerEpoch }
+        if let headLrScale { settings.headLearningRateScale = headLrScale }
+        if let layerDecay { settings.layerDecay = layerDecay }
 
         // Tokenizer (the base's, cut at the max length) and model.
         var tokenizer = try Tokenizer(contentsOfFile: ModelFolder.path(choice.folder, ModelFolder.tokenizerFile))
@@ -154,11 +164,16 @@ struct FinetuneCommand: ResumableTrainingCommand {
                 + (cut > 0 ? ", \(cut) rows cut at \(settings.maxLength) tokens" : ""))
         log.say("settings: \(settings.epochs) epoch\(settings.epochs == 1 ? "" : "s") × \(batchesPerEpoch) batches of \(settings.batchSize), lr \(settings.learningRate) "
                 + "(AdamW, weight decay \(settings.weightDecay)), warm-up \(formatFixed(settings.warmupRatio * 100, digits: 0))% "
-                + "then linear decay, max length \(settings.maxLength), \(settings.pooling.rawValue) pooling; dev accuracy "
+                + "then linear decay"
+                + (settings.headLearningRateScale != 1 ? ", head lr ×\(settings.headLearningRateScale)" : "")
+                + (settings.layerDecay != 1 ? ", layer-wise lr decay \(settings.layerDecay)" : "")
+                + ", max length \(settings.maxLength), \(settings.pooling.rawValue) pooling; dev accuracy "
                 + "\(settings.evaluationsPerEpoch)× an epoch, stop after \(settings.patience) without improvement")
 
-        let optimizer = AdamW(parameters: classifier.parameters(), learningRate: settings.learningRate,
-                              weightDecay: settings.weightDecay, exemptFromWeightDecay: { $0.rank < 2 })
+        let optimizer = GroupedAdamW(groups: classifier.rateGroups(layerDecay: settings.layerDecay,
+                                                                   headScale: settings.headLearningRateScale),
+                                     learningRate: settings.learningRate, weightDecay: settings.weightDecay,
+                                     exemptFromWeightDecay: { $0.rank < 2 })
         let options = TrainerOptions(steps: steps, schedule: LinearDecaySchedule(peak: settings.learningRate, warmupSteps: warmupSteps,
                                                                                  totalSteps: steps),
                                      maxGradientNorm: 1, logEvery: 10, evaluateEvery: evaluateEvery,
@@ -174,7 +189,8 @@ struct FinetuneCommand: ResumableTrainingCommand {
             "base": choice.folder, "labels": labels, "train_examples": trainRows.count, "dev_examples": devRows.count,
             "dev_source": devSource, "epochs": settings.epochs, "batch_size": settings.batchSize,
             "learning_rate": Double(settings.learningRate), "warmup_ratio": settings.warmupRatio, "max_length": settings.maxLength,
-            "pooling": settings.pooling.rawValue, "seed": seed, "steps_planned": steps,
+            "pooling": settings.pooling.rawValue, "seed": seed,
+            "head_lr_scale": Double(settings.headLearningRateScale), "layer_decay": Double(settings.layerDecay), "steps_planned": steps,
         ]
         var bestReport: ClassificationReport?
         trainer.onImprovement = { evaluation, state in
