@@ -16,20 +16,9 @@ func runFinetuneBench(_ arguments: [String]) throws {
     }
     let rows = options.int("rows") ?? 2000, batchSize = options.int("batch-size") ?? 32
     let maxLength = options.int("max-length") ?? 64
-    let table = try LabeledTextFile(path: data)
-    let examples = Array(table.examples.prefix(rows))
-    let labels = table.labels
-    var tokenizer = try Tokenizer(contentsOfFile: ModelFolder.path(folder, ModelFolder.tokenizerFile))
-    tokenizer.padding = nil
-    tokenizer.truncation = Truncation(maxLength: maxLength)
-    let classifier = try BertForSequenceClassification.load(folder: folder, labels: labels, pooling: .mean,
-                                                            generator: RandomGenerator(seed: 1))
-    let texts = EncodedTexts(texts: examples.map(\.text), tokenizer: tokenizer, padId: Int32(classifier.config.padTokenId))
-    let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, Int32($0)) })
-    // --data-parallel 0: the whole batch with threaded kernels (nlp finetune splits it over replicas).
-    let dataParallel = options.int("data-parallel") != 0
-    let task = ClassificationTask(classifier: classifier, train: texts, trainLabels: examples.map { index[$0.label]! },
-                                  dev: nil, devLabels: [], batchSize: batchSize, dataParallel: dataParallel)
+    let setup = try FinetuneSetup(model: folder, data: data, rows: rows, maxLength: maxLength,
+                                  batchSize: batchSize, seed: 1, options: options)
+    let (classifier, task, texts) = (setup.classifier, setup.task, setup.texts)
     let optimizer = AdamW(parameters: classifier.parameters(), learningRate: 5e-5, weightDecay: 0.01,
                           exemptFromWeightDecay: { $0.rank < 2 })
     // --grouped 1: length-grouped batches (as nlp finetune); 0: random batches padded to their longest.
@@ -57,5 +46,34 @@ func runFinetuneBench(_ arguments: [String]) throws {
         rates.append(Double(examplesDone - before) / t)
     }
     let tokens = texts.sequences.reduce(0) { $0 + $1.count }
-    print("{\"task\": \"finetune-train\", \"threads\": \(Parallelism.threads), \"rows\": \(examples.count), \"mean_tokens\": \(String(format: "%.2f", Double(tokens) / Double(max(1, examples.count)))), \"batch_size\": \(batchSize), \"max_length\": \(maxLength), \"last_loss\": \(loss), \"unit\": \"examples/s\", \(summary(rates))}")
+    print("{\"task\": \"finetune-train\", \"threads\": \(Parallelism.threads), \"rows\": \(texts.count), \"mean_tokens\": \(String(format: "%.2f", Double(tokens) / Double(max(1, texts.count)))), \"batch_size\": \(batchSize), \"max_length\": \(maxLength), \"last_loss\": \(loss), \"unit\": \"examples/s\", \(summary(rates))}")
+}
+
+/// `nlp finetune`'s classifier and training task on the first `rows` of `data`: DIR's tokenizer
+/// (truncated at `maxLength`, unpadded), a freshly seeded mean-pooling head, the command's batching.
+/// `--data-parallel 0` keeps the whole batch on threaded kernels (nlp finetune splits it over replicas).
+struct FinetuneSetup {
+    let classifier: BertForSequenceClassification
+    let task: ClassificationTask
+    let texts: EncodedTexts
+    let labels: [String]
+    /// Each row's label index.
+    let targets: [Int32]
+
+    init(model folder: String, data: String, rows: Int, maxLength: Int, batchSize: Int, seed: UInt64,
+         options: BenchOptions) throws {
+        let table = try LabeledTextFile(path: data)
+        let examples = Array(table.examples.prefix(rows))
+        labels = table.labels
+        var tokenizer = try Tokenizer(contentsOfFile: ModelFolder.path(folder, ModelFolder.tokenizerFile))
+        tokenizer.padding = nil
+        tokenizer.truncation = Truncation(maxLength: maxLength)
+        classifier = try BertForSequenceClassification.load(folder: folder, labels: labels, pooling: .mean,
+                                                             generator: RandomGenerator(seed: seed))
+        texts = EncodedTexts(texts: examples.map(\.text), tokenizer: tokenizer, padId: Int32(classifier.config.padTokenId))
+        let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, Int32($0)) })
+        targets = examples.map { index[$0.label]! }
+        task = ClassificationTask(classifier: classifier, train: texts, trainLabels: targets, dev: nil, devLabels: [],
+                                  batchSize: batchSize, dataParallel: options.int("data-parallel") != 0)
+    }
 }

@@ -20,18 +20,9 @@ func runFinetuneComparison(_ arguments: [String]) throws {
     let seed = UInt64(options.int("seed") ?? 1)
     let peak = Float(options.string("lr") ?? "1e-4") ?? 1e-4
     let warmupRatio = Double(options.string("warmup") ?? "0.1") ?? 0.1
-    let table = try LabeledTextFile(path: data)
-    let examples = Array(table.examples.prefix(rows))
-    let labels = table.labels
-    var tokenizer = try Tokenizer(contentsOfFile: ModelFolder.path(folder, ModelFolder.tokenizerFile))
-    tokenizer.padding = nil
-    tokenizer.truncation = Truncation(maxLength: maxLength)
-    let classifier = try BertForSequenceClassification.load(folder: folder, labels: labels, pooling: .mean,
-                                                            generator: RandomGenerator(seed: seed))
-    let texts = EncodedTexts(texts: examples.map(\.text), tokenizer: tokenizer, padId: Int32(classifier.config.padTokenId))
-    let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, Int32($0)) })
-    let task = ClassificationTask(classifier: classifier, train: texts, trainLabels: examples.map { index[$0.label]! },
-                                  dev: nil, devLabels: [], batchSize: batchSize, dataParallel: options.int("data-parallel") != 0)
+    let setup = try FinetuneSetup(model: folder, data: data, rows: rows, maxLength: maxLength,
+                                  batchSize: batchSize, seed: seed, options: options)
+    let (classifier, task, texts, labels) = (setup.classifier, setup.task, setup.texts, setup.labels)
     let head = classifier.classifier
     let initialHead: [String: Any] = [
         "weight": Array(UnsafeBufferPointer(start: head.weight.data, count: head.weight.count)).map(Double.init),
@@ -58,6 +49,6 @@ func runFinetuneComparison(_ arguments: [String]) throws {
     let tokens = texts.sequences.map { $0.map(Int.init) }
     let json: [String: Any] = ["labels": labels, "head": initialHead, "steps": records, "tokens": tokens,
                                "total_steps": total, "warmup_steps": schedule.warmupSteps, "lr": Double(peak),
-                               "targets": examples.map { Int(index[$0.label]!) }]
+                               "targets": setup.targets.map(Int.init)]
     try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: out))
 }

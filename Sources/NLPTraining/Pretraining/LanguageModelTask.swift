@@ -35,12 +35,14 @@ public final class LanguageModelTask: TrainingTask {
     public let context: Int
     public let batchSize: Int
     let seed: UInt64
-    /// A GPT's batches split over the threads (one replica per extra thread); nil on one thread
-    /// and for BERT, whose products are big enough to gain from threaded kernels.
-    let parallel: DataParallel<GPTLanguageModel>?
-    /// A recurrent LM's batches split the same way: a replica a thread runs its rows' whole
-    /// sequence, with no hand-off between the threads at every time step.
-    let recurrentParallel: DataParallel<RecurrentLanguageModel>?
+    /// The replicas a causal LM's batches are split over (one a thread, each running its rows'
+    /// whole step); nil on one thread and for BERT, whose products are big enough to gain from
+    /// threaded kernels.
+    enum Replicas {
+        case gpt(DataParallel<GPTLanguageModel>)
+        case recurrent(DataParallel<RecurrentLanguageModel>)
+    }
+    let replicas: Replicas?
 
     public var model: Module { network.model }
 
@@ -50,15 +52,13 @@ public final class LanguageModelTask: TrainingTask {
         self.context = context
         self.batchSize = batchSize
         self.seed = seed
-        if case .gpt(let gpt) = network, Parallelism.threads > 1, batchSize > 1 {
-            parallel = DataParallel(gpt) { GPTLanguageModel(gpt.config) }
-        } else {
-            parallel = nil
-        }
-        if case .recurrent(let lm) = network, Parallelism.threads > 1, batchSize > 1 {
-            recurrentParallel = DataParallel(lm) { RecurrentLanguageModel(lm.config) }
-        } else {
-            recurrentParallel = nil
+        switch network {
+        case .gpt(let gpt) where Parallelism.threads > 1 && batchSize > 1:
+            replicas = .gpt(DataParallel(gpt) { GPTLanguageModel(gpt.config) })
+        case .recurrent(let lm) where Parallelism.threads > 1 && batchSize > 1:
+            replicas = .recurrent(DataParallel(lm) { RecurrentLanguageModel(lm.config) })
+        default:
+            replicas = nil
         }
         let (window, stride) = network.blockShape(context: context)
         blocks = PackedBlocks(streamLength: tokens.count, window: window, stride: stride)
@@ -124,13 +124,11 @@ public final class LanguageModelTask: TrainingTask {
     }
 
     public func lossAndGradients(batch: [Int], step: Int) -> (loss: Float, items: Int) {
-        if let parallel {
-            return split(batch, step, parallel) { $0.loss($1, targets: $2) }
+        switch replicas {
+        case .gpt(let parallel): return split(batch, step, parallel) { $0.loss($1, targets: $2) }
+        case .recurrent(let parallel): return split(batch, step, parallel) { $0.loss($1, targets: $2).loss }
+        case nil: return backpropagatedLoss(batch: batch, step: step)
         }
-        if let recurrentParallel {
-            return split(batch, step, recurrentParallel) { $0.loss($1, targets: $2).loss }
-        }
-        return backpropagatedLoss(batch: batch, step: step)
     }
 
     private func split<Model: Module>(_ batch: [Int], _ step: Int, _ parallel: DataParallel<Model>,
