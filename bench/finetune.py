@@ -111,6 +111,19 @@ def mean_pool(hidden, mask):
     return (hidden * m).sum(1) / m.sum(1).clamp(min=1e-9)
 
 
+def batch_loss(bert, head, encodings, targets, batch):
+    """Cross-entropy of the head on the mean-pooled BERT output of `batch`, padded to its longest row."""
+    import torch
+    length = max(len(encodings[i]) for i in batch)
+    ids = torch.zeros(len(batch), length, dtype=torch.long)
+    mask = torch.zeros(len(batch), length, dtype=torch.long)
+    for r, i in enumerate(batch):
+        ids[r, :len(encodings[i])] = torch.tensor(encodings[i])
+        mask[r, :len(encodings[i])] = 1
+    hidden = bert(input_ids=ids, attention_mask=mask).last_hidden_state
+    return torch.nn.functional.cross_entropy(head(mean_pool(hidden, mask)), torch.tensor([targets[i] for i in batch]))
+
+
 def peer_train():
     import torch
     from tokenizers import Tokenizer
@@ -137,14 +150,7 @@ def peer_train():
         batch = plan[state["next"] % len(plan)]
         state["next"] += 1
         state["examples"] += len(batch)
-        length = max(len(encodings[i]) for i in batch)
-        ids = torch.zeros(len(batch), length, dtype=torch.long)
-        mask = torch.zeros(len(batch), length, dtype=torch.long)
-        for r, i in enumerate(batch):
-            ids[r, :len(encodings[i])] = torch.tensor(encodings[i])
-            mask[r, :len(encodings[i])] = 1
-        hidden = bert(input_ids=ids, attention_mask=mask).last_hidden_state
-        loss = torch.nn.functional.cross_entropy(head(mean_pool(hidden, mask)), torch.tensor([targets[i] for i in batch]))
+        loss = batch_loss(bert, head, encodings, targets, batch)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_([p for _, p in params], 1.0)
@@ -224,14 +230,7 @@ def peer_replay():
     out = []
     for record in ours["steps"]:
         batch = record["batch"]
-        length = max(len(encodings[i]) for i in batch)
-        ids = torch.zeros(len(batch), length, dtype=torch.long)
-        mask = torch.zeros(len(batch), length, dtype=torch.long)
-        for r, i in enumerate(batch):
-            ids[r, :len(encodings[i])] = torch.tensor(encodings[i])
-            mask[r, :len(encodings[i])] = 1
-        hidden = bert(input_ids=ids, attention_mask=mask).last_hidden_state
-        loss = torch.nn.functional.cross_entropy(head(mean_pool(hidden, mask)), torch.tensor([targets[i] for i in batch]))
+        loss = batch_loss(bert, head, encodings, targets, batch)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         norm = torch.nn.utils.clip_grad_norm_([p for _, p in params], 1.0)
