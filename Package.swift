@@ -48,12 +48,13 @@ let package = Package(
         // ICU behind a plain C target: Swift sees no ICU type (see icushim.h for why).
         .target(name: "CICUShim", linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icui18n")]),
 
-        // Library layers.
-        .target(name: "NLPTensor", dependencies: ["CBLAS"], exclude: ["README.md"], swiftSettings: vectorISA),
-        .target(name: "NLPTokenizers", dependencies: ["CUtf8proc", "CICUShim"], swiftSettings: vectorISA + hotLoops),
+        // Library layers. NLPFiles: the file writing both bottom layers share (atomic writes).
+        .target(name: "NLPFiles"),
+        .target(name: "NLPTensor", dependencies: ["CBLAS", "NLPFiles"], exclude: ["README.md"], swiftSettings: vectorISA),
+        .target(name: "NLPTokenizers", dependencies: ["CUtf8proc", "CICUShim", "NLPFiles"], swiftSettings: vectorISA + hotLoops),
         .target(name: "NLPModels", dependencies: ["NLPTensor", "NLPTokenizers"], swiftSettings: vectorISA),
-        .target(name: "NLPTraining", dependencies: ["NLPTensor", "NLPModels", "NLPTokenizers"], swiftSettings: vectorISA),
-        .target(name: "NLPKit", dependencies: ["NLPTensor", "NLPTokenizers", "NLPModels", "NLPTraining"]),
+        .target(name: "NLPTraining", dependencies: ["NLPFiles", "NLPTensor", "NLPModels", "NLPTokenizers"], swiftSettings: vectorISA),
+        .target(name: "NLPKit", dependencies: ["NLPFiles", "NLPTensor", "NLPTokenizers", "NLPModels", "NLPTraining"]),
 
         // The command line tool and the benchmark driver used by `make bench`.
         .executableTarget(name: "nlp", dependencies: [

@@ -181,7 +181,7 @@ func trainShakespeare(_ options: BenchOptions, recurrent: Bool) throws {
 /// included): warm-up, then 5 timed runs. With --threads 2 the token step runs on two threads
 /// (`step_threads`); `cpu_seconds_per_token` is the process's CPU time (all threads) over the timed runs.
 func benchSampling(_ options: BenchOptions) throws {
-    let generator = try samplingGenerator(options) { restartHints($0, options) }
+    let generator = try samplingGenerator(options)
     let tokens = options.int("tokens") ?? 500
     let settings = GenerationOptions(maxNewTokens: tokens, stopAtEndOfText: false)
     let seed = UInt64(options.int("seed") ?? 1337)
@@ -224,45 +224,26 @@ func samplingGenerator(_ options: BenchOptions, wrap: (IncrementalDecoder) -> In
         let text = try ShakespeareText(options)
         let model = GPTLanguageModel(.nanoGPTCharacters(vocabSize: text.tokenizer.idCount - 1), generator: RandomGenerator(seed: 1))
         model.eval()
-        return TextGenerator(decoder: wrap(GPTDecoder(model, packsWeights: packsWeights(options))), tokenizer: text.tokenizer)
+        return TextGenerator(decoder: wrap(gptDecoder(model, options)), tokenizer: text.tokenizer)
     }
     let loaded = try TextGenerator(folder: folder)
     var decoder = loaded.decoder
-    if let gpt = decoder as? GPTDecoder, !packsWeights(options) { decoder = GPTDecoder(gpt.model, packsWeights: false) }
+    if let gpt = decoder as? GPTDecoder { decoder = gptDecoder(gpt.model, options) }
     return TextGenerator(decoder: wrap(decoder), tokenizer: loaded.tokenizer)
 }
 
-/// False with --unpacked 1: the GPT's one-row products read the model's own weight layout
-/// instead of packed strips, for a comparison in one build.
-func packsWeights(_ options: BenchOptions) -> Bool { options.string("unpacked") == nil }
-
-/// The decoder, or with --restart-prefill it without the restart hints: every restart then
-/// feeds its window again (as before the shadow cache), for a comparison in one build.
-func restartHints(_ decoder: IncrementalDecoder, _ options: BenchOptions) -> IncrementalDecoder {
-    options.string("restart-prefill") == nil ? decoder : PrefillRestarts(decoder)
+/// The bench's GPT decoder: with --unpacked 1 its one-row products read the model's own weight
+/// layout instead of packed strips, with --restart-prefill 1 each restart feeds its window again
+/// instead of swapping to the shadow cache — for comparisons in one build.
+func gptDecoder(_ model: GPTLanguageModel, _ options: BenchOptions) -> GPTDecoder {
+    GPTDecoder(model, packsWeights: options.string("unpacked") == nil, shadowsRestarts: options.string("restart-prefill") == nil)
 }
 
 /// Threads the GPT's token step uses, through the bench's wrappers.
 func stepThreads(_ decoder: IncrementalDecoder) -> Int {
     if let gpt = decoder as? GPTDecoder { return gpt.tokenStepThreads }
     if let timed = decoder as? TimedDecoder { return stepThreads(timed.inner) }
-    if let plain = decoder as? PrefillRestarts { return stepThreads(plain.inner) }
     return 1
-}
-
-/// A decoder that is never told of the restarts to come (the protocol's default restart: reset, feed).
-final class PrefillRestarts: IncrementalDecoder {
-    let inner: IncrementalDecoder
-
-    init(_ inner: IncrementalDecoder) { self.inner = inner }
-
-    var batch: Int { inner.batch }
-    var vocabularySize: Int { inner.vocabularySize }
-    var context: Int? { inner.context }
-    var length: Int { inner.length }
-    func reset() { inner.reset() }
-    func reorder(rows sources: [Int]) { inner.reorder(rows: sources) }
-    func feed(_ ids: [Int32]) -> Tensor { inner.feed(ids) }
 }
 
 /// A decoder that times each feed of the one it wraps: one-token steps apart from longer feeds
@@ -307,7 +288,7 @@ final class TimedDecoder: IncrementalDecoder {
 /// stream with its stop-string check (each timed alone on the same tokens and logits), and the rest.
 func benchSamplingParts(_ options: BenchOptions) throws {
     var timed: TimedDecoder!
-    let generator = try samplingGenerator(options) { timed = TimedDecoder(restartHints($0, options)); return timed }
+    let generator = try samplingGenerator(options) { timed = TimedDecoder($0); return timed }
     let tokens = options.int("tokens") ?? 500
     let settings = GenerationOptions(maxNewTokens: tokens, stopAtEndOfText: false)
     let random = RandomGenerator(seed: 1337)
@@ -369,7 +350,7 @@ func benchSamplingParts(_ options: BenchOptions) throws {
 func benchTokenStep(_ options: BenchOptions) {
     let model = GPTLanguageModel(.nanoGPTCharacters(), generator: RandomGenerator(seed: 1))
     model.eval()
-    let decoder = GPTDecoder(model, packsWeights: packsWeights(options))
+    let decoder = gptDecoder(model, options)
     var times: [Double] = []
     for round in 0..<(options.int("rounds") ?? 200) {
         decoder.reset()
@@ -392,7 +373,7 @@ func benchTokenStep(_ options: BenchOptions) {
     }
     // The steps again with the restarts expected (window 32): from position 33 on, each also
     // feeds the shadow cache's row; the steps before it in the same rounds are one row.
-    let shadowed = GPTDecoder(model, packsWeights: packsWeights(options))
+    let shadowed = gptDecoder(model, options)
     shadowed.expectRestarts(windowSize: decoder.capacity / 2)
     var oneRow: [Double] = [], withShadow: [Double] = []
     for round in 0..<(options.int("rounds") ?? 200) {

@@ -46,6 +46,9 @@ public final class GPTDecoder: IncrementalDecoder {
     /// Whether the one-row forward reads packed copies of the weights (`StripPackedWeights`):
     /// unless told not to, for a model of up to `SingleSequenceForward.maximumPackedWeights`.
     public let packsWeights: Bool
+    /// Whether `expectRestarts` sets up the shadow cache (unless told not to): without it every
+    /// restart feeds its window again (the same logits bit for bit, slower).
+    public let shadowsRestarts: Bool
     /// Set up at the first one-row feed, when it packs the weights: a decoder is made per
     /// generation call from the model's current weights, so the copies are not stale.
     private lazy var sequenceForward = SingleSequenceForward(model, capacity: capacity, maximumRows: min(capacity, Self.rowKernelPositions),
@@ -56,13 +59,16 @@ public final class GPTDecoder: IncrementalDecoder {
 
     /// A decoder for `batch` rows of up to `capacity` positions (default: the model's context).
     /// `packsWeights: false` keeps the one-row products on the model's own weight layout (the same
-    /// logits bit for bit, slower), for comparisons.
-    public init(_ model: GPTLanguageModel, batch: Int = 1, capacity: Int? = nil, packsWeights: Bool = true) {
+    /// logits bit for bit, slower), and `shadowsRestarts: false` feeds each restart's window again,
+    /// for comparisons.
+    public init(_ model: GPTLanguageModel, batch: Int = 1, capacity: Int? = nil, packsWeights: Bool = true,
+                shadowsRestarts: Bool = true) {
         let config = model.config
         precondition(!config.crossAttention, "GPTDecoder decodes a decoder-only GPT (no cross-attention)")
         precondition(batch >= 1, "a decoder needs at least one row")
         self.model = model
         self.batch = batch
+        self.shadowsRestarts = shadowsRestarts
         self.packsWeights = packsWeights && SingleSequenceForward.projectionWeights(config) <= SingleSequenceForward.maximumPackedWeights
         self.capacity = min(capacity ?? config.maxPositions, config.maxPositions)
         width = config.width
@@ -100,7 +106,7 @@ public final class GPTDecoder: IncrementalDecoder {
     /// twice in the context less one position (the shadow then starts after the window ends).
     public func expectRestarts(windowSize size: Int?) {
         let size = size ?? 0
-        let window = batch == 1 && size >= 1 && size <= Self.rowKernelPositions && 2 * size <= capacity + 1 ? size : 0
+        let window = shadowsRestarts && batch == 1 && size >= 1 && size <= Self.rowKernelPositions && 2 * size <= capacity + 1 ? size : 0
         guard window != restartWindow else { return }
         restartWindow = window
         shadowTokens.removeAll(keepingCapacity: true)

@@ -1,4 +1,5 @@
 import Foundation
+import NLPFiles
 
 /// Writes safetensors files (F32), atomically (AtomicFile): a crash leaves either the old file or
 /// the new one, never half of one.

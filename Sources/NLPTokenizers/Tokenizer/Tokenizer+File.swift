@@ -1,4 +1,5 @@
 import Foundation
+import NLPFiles
 
 extension Tokenizer {
     /// Loads a tokenizer.json file.
@@ -78,24 +79,12 @@ extension Tokenizer {
         JSONWriter.string(json, pretty: pretty)
     }
 
-    /// Saves tokenizer.json atomically: a temporary file in the same folder, renamed over `path`.
+    /// Saves tokenizer.json atomically (AtomicFile: a crash leaves the old file or the new one).
     public func save(toFile path: String, pretty: Bool = true) throws {
-        let url = URL(fileURLWithPath: path)
-        let folder = url.deletingLastPathComponent()
-        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        var text = jsonString(pretty: pretty)
-        text.append("\n")
         do {
-            try Data(text.utf8).write(to: temporary)
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw TokenizerFileError(file: path, field: "", "cannot be written: \(error.localizedDescription)")
-        }
-        // rename(2) replaces the file in one step: a reader sees the old file or the new one.
-        if rename(temporary.path, url.path) != 0 {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw TokenizerFileError(file: path, field: "", "cannot be written: \(reason)")
+            try AtomicFile.write(jsonString(pretty: pretty) + "\n", to: path)
+        } catch let error as AtomicFile.WriteError {
+            throw TokenizerFileError(file: path, field: "", "cannot be written: \(error.reason)")
         }
     }
 

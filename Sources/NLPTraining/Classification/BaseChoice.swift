@@ -1,4 +1,5 @@
 import Foundation
+import NLPFiles
 import NLPTensor
 import NLPModels
 import NLPTokenizers
@@ -44,7 +45,7 @@ public struct BaseChoice: Sendable {
         let network = try LanguageModelRecipe.makeNetwork(.bert, shape: FinetuneRecipe.scratchShape, tokenizer: tokenizer, seed: 1)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let tokenizerPath = ModelFolder.path(folder, ModelFolder.tokenizerFile)
-        try AtomicFile.write(tokenizer.jsonString() + "\n", to: tokenizerPath)
+        try tokenizer.save(toFile: tokenizerPath)
         try network.model.save(to: folder, tokenizer: tokenizerPath)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NLPFiles
 import NLPTensor
 
 /// metrics.json of a run: a flat JSON object of figures (numbers, strings, nested objects),

@@ -1,4 +1,5 @@
 import Foundation
+import NLPFiles
 import NLPModels
 import NLPTensor
 

@@ -1,4 +1,5 @@
 import Foundation
+import NLPFiles
 import NLPTensor
 
 /// Where a run is: everything besides the tensors that a resumed run needs to continue exactly

@@ -143,7 +143,7 @@ struct FinetuneCommand: ResumableTrainingCommand {
         }
         // Written only once the base has loaded: a bad base must leave -o as it was.
         let tokenizerPath = ModelFolder.path(folder, ModelFolder.tokenizerFile)
-        try AtomicFile.write(tokenizer.jsonString() + "\n", to: tokenizerPath)
+        try tokenizer.save(toFile: tokenizerPath)
         let padId = Int32(classifier.config.padTokenId)
         let started = monotonicSeconds()
         let pairs = table.columns == 3

@@ -113,14 +113,14 @@ struct PretrainCommand: ResumableTrainingCommand {
             tokens = try Tokenizer(contentsOfFile: tokenizerPath)
         } else if let tokenizer {
             tokens = try Tokenizer(contentsOfFile: tokenizer)
-            try AtomicFile.write(tokens.jsonString() + "\n", to: tokenizerPath)
+            try tokens.save(toFile: tokenizerPath)
         } else {
             let kind = trainTokenizer ?? (arch == .bert ? .wordpiece : .bpe)
             log.say("training a \(kind.rawValue) tokenizer\(kind == .char ? "" : " (vocabulary \(vocabSize))") on \(corpus.count) file(s)")
             tokens = try LanguageModelRecipe.trainTokenizer(kind, files: corpus, vocabularySize: vocabSize, architecture: arch,
                                                             compatibilityNormalization: nfkc,
                                                             options: .init(threads: Parallelism.threads, lossy: lossy))
-            try AtomicFile.write(tokens.jsonString() + "\n", to: tokenizerPath)
+            try tokens.save(toFile: tokenizerPath)
         }
 
         let separator = try LanguageModelRecipe.separator(of: tokens, for: arch)

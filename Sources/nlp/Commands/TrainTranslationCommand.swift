@@ -156,7 +156,7 @@ struct TrainTranslationCommand: ResumableTrainingCommand {
             log.say("training a joint byte-level BPE tokenizer (vocabulary \(vocabSize)) on the training pairs")
             tokenizer = try TranslationRecipe.trainTokenizer(pairs: train, vocabularySize: vocabSize, folder: output,
                                                              options: .init(threads: Parallelism.threads, lossy: lossy))
-            try AtomicFile.write(tokenizer.jsonString() + "\n", to: tokenizerPath)
+            try tokenizer.save(toFile: tokenizerPath)
         }
         let shape = TranslationShape(architecture: arch, layers: layers, heads: heads, dimension: dim, feedForward: ffn, maxLength: maxLength,
                                      dropout: dropout)

@@ -220,13 +220,14 @@ final class GPTDecoderTests: XCTestCase {
         XCTAssertNotEqual(tokens(threads: 2, seed: 8), one)
         // The restarts were swaps to the shadow cache, and feeding each window again gives the same tokens.
         XCTAssertGreaterThan((generator.decoder as! GPTDecoder).shadowRestarts, 0)
-        let prefilling = TextGenerator(decoder: WithoutRestartHints(GPTDecoder(model)), tokenizer: tokenizer)
+        let prefilling = TextGenerator(decoder: GPTDecoder(model, shadowsRestarts: false), tokenizer: tokenizer)
         for threads in [1, 2] {
             let again = withThreads(threads) {
                 prefilling.stream(prompt: [0], options: options, generator: RandomGenerator(seed: 7)).map(\.token)
             }
             XCTAssertEqual(again, one, "threads \(threads)")
         }
+        XCTAssertEqual((prefilling.decoder as! GPTDecoder).shadowRestarts, 0)
     }
 
     func testReorderMovesRows() {
@@ -252,19 +253,4 @@ final class GPTDecoderTests: XCTestCase {
         XCTAssertLessThan(maxAbsDifference(logits, full), 1e-5)
         XCTAssertNil(decoder.context)
     }
-}
-
-/// A decoder never told of the restarts to come: each restart feeds its window (the protocol's default).
-final class WithoutRestartHints: IncrementalDecoder {
-    let inner: IncrementalDecoder
-
-    init(_ inner: IncrementalDecoder) { self.inner = inner }
-
-    var batch: Int { inner.batch }
-    var vocabularySize: Int { inner.vocabularySize }
-    var context: Int? { inner.context }
-    var length: Int { inner.length }
-    func feed(_ ids: [Int32]) -> Tensor { inner.feed(ids) }
-    func reset() { inner.reset() }
-    func reorder(rows sources: [Int]) { inner.reorder(rows: sources) }
 }

@@ -1,4 +1,5 @@
 import XCTest
+import NLPFiles
 import NLPTensor
 import NLPTokenizers
 @testable import NLPTraining

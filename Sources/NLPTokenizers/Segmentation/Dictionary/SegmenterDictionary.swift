@@ -1,4 +1,5 @@
 import Foundation
+import NLPFiles
 
 /// A prefix dictionary of words with frequencies, keyed by normalized scalars (full-width ASCII
 /// folded, see `SegmenterCharacters.normalized`), stored as a double-array trie so that the words
@@ -124,28 +125,6 @@ public struct SegmenterDictionary {
             let f = frequencies[i]
             text += words[i] + " " + (f == f.rounded() && f < 1e15 ? String(Int64(f)) : String(f)) + "\n"
         }
-        try SegmenterFiles.writeAtomically(Data(text.utf8), to: path)
-    }
-}
-
-/// File helpers shared by the segmenter's model files.
-enum SegmenterFiles {
-    /// Writes to a temporary file in the same folder, then renames it over `path`.
-    static func writeAtomically(_ data: Data, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-        do {
-            try data.write(to: temporary)
-            if rename(temporary.path, url.path) != 0 {
-                throw InputError(file: path, "cannot write: \(String(cString: strerror(errno)))")
-            }
-        } catch let error as InputError {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw InputError(file: path, "cannot write: \(error.localizedDescription)")
-        }
+        try AtomicFile.write(text, to: path)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NLPFiles
 
 /// A trained segmenter on disk, a folder:
 ///   segmenter.json   what the model is (format, modes, training corpus, sizes)
@@ -131,13 +132,13 @@ public struct SegmenterModel {
         }
         do {
             try dictionary.write(to: staging.appendingPathComponent("dictionary.txt").path)
-            try SegmenterFiles.writeAtomically(Data(hmm.serialized().utf8), to: staging.appendingPathComponent("hmm.txt").path)
+            try AtomicFile.write(hmm.serialized(), to: staging.appendingPathComponent("hmm.txt").path)
             if let tagger {
                 try TaggerModelFile.write(tagger, to: staging.appendingPathComponent("tagger.bin").path)
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try SegmenterFiles.writeAtomically(try encoder.encode(info) + Data("\n".utf8),
+            try AtomicFile.write(try encoder.encode(info) + Data("\n".utf8),
                                                to: staging.appendingPathComponent("segmenter.json").path)
             var isDirectory: ObjCBool = false
             let exists = fileManager.fileExists(atPath: folder.path, isDirectory: &isDirectory)

@@ -1,4 +1,5 @@
 import Foundation
+import NLPFiles
 
 /// The tagger's weights on disk (`tagger.bin`), little-endian, with T the number of tags (4 or 6):
 ///   "NLPSEGT3", UInt32 hash bits, UInt32 features per unit, UInt32 T,
@@ -36,7 +37,7 @@ enum TaggerModelFile {
             } while gap != 0
             for t in 0..<tags { withUnsafeBytes(of: row[t].bitPattern.littleEndian) { data.append(contentsOf: $0) } }
         }
-        try SegmenterFiles.writeAtomically(data, to: path)
+        try AtomicFile.write(data, to: path)
     }
 
     static func read(path: String, dictionary: SegmenterDictionary, rules: SegmenterRules) throws -> CharacterTagger {

@@ -4,10 +4,11 @@ import Foundation
 /// flushed to disk (fsync), then renamed over the target. A run killed at any moment leaves either
 /// the old file or the new one, never half of one.
 public enum AtomicFile {
-    public struct WriteError: Error, CustomStringConvertible {
+    public struct WriteError: LocalizedError, CustomStringConvertible {
         public let path: String
         public let reason: String
         public var description: String { "\(path): \(reason)" }
+        public var errorDescription: String? { description }
     }
 
     public static func write(_ bytes: [UInt8], to path: String) throws {
