@@ -56,6 +56,7 @@ parser.add_argument("--lstm-steps", type=int, default=500)
 parser.add_argument("--eval-interval", type=int, default=250)
 parser.add_argument("--eval-iters", type=int, default=20)
 parser.add_argument("--tokens", type=int, default=500)
+parser.add_argument("--seed", type=int, default=1337, help="seed of the training runs' initialization and batches (both sides)")
 parser.add_argument("--timeout", type=float, default=420, help="seconds one side of one task may take")
 parser.add_argument("--budget", type=float, default=1800, help="seconds the whole bench may take")
 parser.add_argument("--peer", help=argparse.SUPPRESS)        # internal: run one peer measurement
@@ -107,14 +108,14 @@ def validation_windows(val, length=CONTEXT):
 def peer_gpt_train():
     import torch
     torch.set_num_threads(args.threads)
-    torch.manual_seed(1337)
+    torch.manual_seed(args.seed)
     import nanogpt
     train, val, chars = shakespeare()
     model = nanogpt.GPT(len(chars))
     optimizer = model.optimizer(lr=1e-3, betas=(0.9, 0.99), weight_decay=0.1)
     train_data = torch.tensor(train, dtype=torch.long)
     val_data = torch.tensor(val, dtype=torch.long)
-    generator = torch.Generator().manual_seed(1337)
+    generator = torch.Generator().manual_seed(args.seed)
     eval_generator = torch.Generator().manual_seed(7)   # evaluations do not shift the training batches
 
     def get(data, generator=generator):
@@ -171,7 +172,7 @@ def peer_lstm_train():
     from torch import nn
     import torch.nn.functional as F
     torch.set_num_threads(args.threads)
-    torch.manual_seed(1337)
+    torch.manual_seed(args.seed)
     train, val, chars = shakespeare()
     vocab = len(chars)
 
@@ -189,7 +190,7 @@ def peer_lstm_train():
     model = CharLSTM()
     optimizer = torch.optim.Adam(model.parameters(), lr=2e-3)
     data = torch.tensor(train, dtype=torch.long)
-    generator = torch.Generator().manual_seed(1337)
+    generator = torch.Generator().manual_seed(args.seed)
     start = time.perf_counter()
     for step in range(args.lstm_steps):
         if step % 100 == 0:
@@ -213,7 +214,7 @@ def peer_lstm_train():
 def peer_sample():
     import torch
     torch.set_num_threads(sample_threads[0])
-    torch.manual_seed(1337)
+    torch.manual_seed(args.seed)
     import nanogpt
     _, _, chars = shakespeare()
     model = nanogpt.GPT(len(chars))
@@ -274,7 +275,7 @@ def run_peer(task, threads=None):
                        "--threads", str(args.threads), "--sample-threads", str(threads or sample_threads[0]),
                        "--data", args.data, "--out", args.out, "--steps", str(args.steps),
                        "--lstm-steps", str(args.lstm_steps), "--eval-interval", str(args.eval_interval),
-                       "--eval-iters", str(args.eval_iters), "--tokens", str(args.tokens)])
+                       "--eval-iters", str(args.eval_iters), "--tokens", str(args.tokens), "--seed", str(args.seed)])
 
 
 def run_ours(task, threads, *extra):
@@ -326,7 +327,7 @@ if "gpt-train" in tasks:
     before = load()
     cadence = ("--eval-interval", str(args.eval_interval), "--eval-iters", str(args.eval_iters))
     peer = run_peer("gpt-train")
-    ours = run_ours("train-gpt", args.threads, "--data", text_file, "--steps", str(args.steps), "--out", gpt_folder, *cadence)
+    ours = run_ours("train-gpt", args.threads, "--data", text_file, "--steps", str(args.steps), "--out", gpt_folder, "--seed", str(args.seed), *cadence)
     steps = f"{args.steps:,} steps"
     row(f"GPT nanoGPT-CPU, {steps} + nanoGPT's evals: wall time", "s", field(ours, "seconds"), field(peer, "seconds"), before, False)
     row("  same: the steps alone", "s", field(ours, "train_seconds"), field(peer, "train_seconds"), before, False)
@@ -342,7 +343,7 @@ if "gpt-train" in tasks:
 if "lstm-train" in tasks:
     before = load()
     peer = run_peer("lstm-train")
-    ours = run_ours("train-lstm", args.threads, "--data", text_file, "--steps", str(args.lstm_steps), "--out", lstm_folder)
+    ours = run_ours("train-lstm", args.threads, "--data", text_file, "--steps", str(args.lstm_steps), "--out", lstm_folder, "--seed", str(args.seed))
     row(f"LSTM 2x256, {args.lstm_steps:,} steps: wall time", "s", field(ours, "seconds"), field(peer, "seconds"), before, False)
     row("  same: val loss, all 1,742 windows", "nats", field(ours, "val_loss"), field(peer, "val_loss"), before, False)
 if "sample" in tasks:

@@ -3,6 +3,7 @@ import NLPKit
 
 // `nlp-bench generate TASK`, driven by bench/generate.py (which runs the PyTorch peers):
 //   train-gpt  --data FILE --steps 2000 --out DIR [--eval-interval 250 --eval-iters 20] [--data-parallel 1|0]
+//              [--seed 1337]                           (train-gpt, train-lstm: initialization and batches)
 //                                                    nanoGPT's CPU run on tiny Shakespeare
 //   train-lstm --data FILE --steps 500 --out DIR     the char LSTM LM, 2 × 256
 //   sample     --model DIR|untrained --tokens 500     streaming TextGenerator, batch 1, temperature 1
@@ -81,7 +82,7 @@ func trainShakespeare(_ options: BenchOptions, recurrent: Bool) throws {
     let text = try ShakespeareText(options)
     let steps = options.int("steps") ?? 2000, length = 64
     let vocabulary = text.tokenizer.idCount - 1   // [UNK] is never seen: the models have the 65 characters
-    let generator = RandomGenerator(seed: 1337)
+    let generator = RandomGenerator(seed: UInt64(options.int("seed") ?? 1337))
     let model: PretrainedModel
     let batch: Int
     let step: (TokenBatch, [Int32], Int) -> Float
