@@ -169,25 +169,13 @@ def peer_gpt_train():
 
 def peer_lstm_train():
     import torch
-    from torch import nn
-    import torch.nn.functional as F
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     train, val, chars = shakespeare()
     vocab = len(chars)
 
-    class CharLSTM(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.embedding = nn.Embedding(vocab, 128)
-            self.rnn = nn.LSTM(128, 256, num_layers=2, batch_first=True)
-            self.decoder = nn.Linear(256, vocab)
-
-        def forward(self, x, y):
-            h, _ = self.rnn(self.embedding(x))
-            return F.cross_entropy(self.decoder(h).view(-1, vocab), y.reshape(-1))
-
-    model = CharLSTM()
+    from char_lstm import CharLSTM   # bench/peers/char_lstm.py
+    model = CharLSTM(vocab)
     optimizer = torch.optim.Adam(model.parameters(), lr=2e-3)
     data = torch.tensor(train, dtype=torch.long)
     generator = torch.Generator().manual_seed(args.seed)

@@ -137,24 +137,12 @@ def peer_gpt():
 
 def peer_lstm():
     import torch
-    from torch import nn
-    import torch.nn.functional as F
     torch.set_num_threads(args.threads)
     torch.manual_seed(1337)
     data, vocab = shakespeare()
 
-    class CharLSTM(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.embedding = nn.Embedding(vocab, 128)
-            self.rnn = nn.LSTM(128, 256, num_layers=2, batch_first=True)
-            self.decoder = nn.Linear(256, vocab)
-
-        def forward(self, x, y):
-            h, _ = self.rnn(self.embedding(x))
-            return F.cross_entropy(self.decoder(h).view(-1, vocab), y.view(-1))
-
-    model = CharLSTM()
+    from char_lstm import CharLSTM   # bench/peers/char_lstm.py
+    model = CharLSTM(vocab)
     optimizer = torch.optim.Adam(model.parameters(), lr=2e-3)
     get = batches(data, 32, 64, torch.Generator().manual_seed(1337))
 

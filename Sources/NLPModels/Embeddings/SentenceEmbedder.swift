@@ -75,7 +75,7 @@ public final class SentenceEmbedder {
             let threads = Parallelism.threads
             Parallelism.setThreads(1)
             defer { Parallelism.setThreads(threads) }
-            let next = BatchCounter()
+            let next = SharedCounter()
             DispatchQueue.concurrentPerform(iterations: workers) { _ in
                 while let i = next.take(below: batches.count) { embedBatch(batches[i], sequences, into: out) }
             }
@@ -90,19 +90,5 @@ public final class SentenceEmbedder {
         for (row, index) in indices.enumerated() {
             (out.data + index * dimension).update(from: pooled.data + row * dimension, count: dimension)
         }
-    }
-}
-
-/// Hands out batch indices to worker threads.
-private final class BatchCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-
-    func take(below limit: Int) -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard value < limit else { return nil }
-        value += 1
-        return value - 1
     }
 }
