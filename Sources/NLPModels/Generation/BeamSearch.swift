@@ -41,7 +41,7 @@ public struct BeamSearch {
         var histories = Array(repeating: start, count: beams)
         var generated = Array(repeating: [Int32](), count: beams)
         // Only the first beam is alive at the start, so the first step does not pick one token B times.
-        var scores = [Float](repeating: -.infinity, count: beams)
+        var scores = [Double](repeating: -.infinity, count: beams)
         scores[0] = 0
         var finished: [Hypothesis] = []
         decoder.reset()
@@ -51,26 +51,14 @@ public struct BeamSearch {
 
         for step in 0..<maxNewTokens {
             // The best 2B (beam, token) extensions: enough for B live beams after B of them end.
-            var candidates: [(score: Float, beam: Int, token: Int32)] = []
-            let wanted = 2 * beams
+            var candidates = BeamCandidates(capacity: 2 * beams)
             for b in 0..<beams where scores[b] > -.infinity {
                 row.update(from: logits.data + b * v, count: v)
                 penalizer.penalize(row, history: histories[b], penalty: repetitionPenalty)
-                let top = Kernels.max(row, count: v)
-                var total: Float = 0
-                for i in 0..<v { total += FastMath.exp(row[i] - top) }
-                let logTotal = top + log(total)
-                for i in 0..<v {
-                    let s = scores[b] + row[i] - logTotal
-                    if candidates.count < wanted || s > candidates[candidates.count - 1].score {
-                        let at = candidates.firstIndex { $0.score < s } ?? candidates.count
-                        candidates.insert((s, b, Int32(i)), at: at)
-                        if candidates.count > wanted { candidates.removeLast() }
-                    }
-                }
+                candidates.offer(logits: row, count: v, beam: b, score: scores[b])
             }
-            var sources: [Int] = [], nextTokens: [Int32] = [], nextScores: [Float] = []
-            for c in candidates where sources.count < beams {
+            var sources: [Int] = [], nextTokens: [Int32] = [], nextScores: [Double] = []
+            for c in candidates.best where sources.count < beams {
                 let tokens = generated[c.beam] + [c.token]
                 if c.token == endToken {
                     finished.append(hypothesis(tokens, c.score))
@@ -101,8 +89,8 @@ public struct BeamSearch {
         return finished.max { $0.score < $1.score } ?? Hypothesis(tokens: [], logProbability: 0, score: 0)
     }
 
-    private func hypothesis(_ tokens: [Int32], _ logProbability: Float) -> Hypothesis {
-        Hypothesis(tokens: tokens, logProbability: logProbability,
-                   score: logProbability / pow(Float(max(tokens.count, 1)), lengthPenalty))
+    private func hypothesis(_ tokens: [Int32], _ logProbability: Double) -> Hypothesis {
+        Hypothesis(tokens: tokens, logProbability: Float(logProbability),
+                   score: Float(logProbability / pow(Double(max(tokens.count, 1)), Double(lengthPenalty))))
     }
 }

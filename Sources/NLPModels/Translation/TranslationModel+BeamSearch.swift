@@ -44,7 +44,6 @@ extension TranslationModel {
         var last = [Int32](repeating: Int32(decoderStartTokenId), count: rows)
         var finished = [[(tokens: [Int32], score: Double)]](repeating: [], count: n)
         var done = [Bool](repeating: false, count: n)
-        var logProbabilities = [Double](repeating: 0, count: vocabulary)
 
         for step in 0..<steps {
             let logits = decoding.next(last)   // [n·k, 1, V]
@@ -52,30 +51,13 @@ extension TranslationModel {
             var nextTokens = last, nextScores = scores
             for b in 0..<n where !done[b] {
                 // The 2k best continuations over the k beams (k of them may end).
-                var best: [(score: Double, beam: Int, token: Int32)] = []
-                best.reserveCapacity(2 * k + 1)
-                for j in 0..<k {
-                    let row = b * k + j
-                    guard scores[row] > -Double.infinity else { continue }
-                    let x = logits.data + row * vocabulary
-                    var top = -Float.infinity
-                    for v in 0..<vocabulary where x[v] > top { top = x[v] }
-                    var sum = 0.0
-                    for v in 0..<vocabulary { sum += Foundation.exp(Double(x[v] - top)) }
-                    let shift = Double(top) + Foundation.log(sum)
-                    for v in 0..<vocabulary { logProbabilities[v] = Double(x[v]) - shift }
-                    for v in 0..<vocabulary {
-                        let candidate = scores[row] + logProbabilities[v]
-                        if best.count == 2 * k, candidate <= best[best.count - 1].score { continue }
-                        var i = best.count
-                        if best.count == 2 * k { best.removeLast(); i -= 1 }
-                        while i > 0 && best[i - 1].score < candidate { i -= 1 }
-                        best.insert((candidate, j, Int32(v)), at: i)
-                    }
+                var candidates = BeamCandidates(capacity: 2 * k)
+                for j in 0..<k where scores[b * k + j] > -Double.infinity {
+                    candidates.offer(logits: logits.data + (b * k + j) * vocabulary, count: vocabulary, beam: j, score: scores[b * k + j])
                 }
                 var slot = 0
                 let atLimit = step + 1 >= limits[b]
-                for (score, j, token) in best where slot < k {
+                for (score, j, token) in candidates.best where slot < k {
                     let parent = b * k + j
                     if token == eos || atLimit {
                         let hypothesis = token == eos ? tokens[parent] : tokens[parent] + [token]
