@@ -19,10 +19,13 @@ public struct FinetuneSettings: Sendable, Equatable {
     public var headLearningRateScale: Float
     /// Layer-wise decay: each layer below the top learns at this multiple of the rate above it.
     public var layerDecay: Float
+    /// Decay of the moving average of the weights that is evaluated and kept (0: the raw weights).
+    public var averagingDecay: Float
 
     public init(epochs: Int = 3, batchSize: Int = 32, learningRate: Float = 5e-5, warmupRatio: Double = 0.1,
                 weightDecay: Float = 0.01, maxLength: Int = 128, pooling: ClassifierPooling = .mean,
-                evaluationsPerEpoch: Int = 2, patience: Int = 3, headLearningRateScale: Float = 1, layerDecay: Float = 1) {
+                evaluationsPerEpoch: Int = 2, patience: Int = 3, headLearningRateScale: Float = 1, layerDecay: Float = 1,
+                averagingDecay: Float = 0) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.learningRate = learningRate
@@ -34,6 +37,7 @@ public struct FinetuneSettings: Sendable, Equatable {
         self.patience = patience
         self.headLearningRateScale = headLearningRateScale
         self.layerDecay = layerDecay
+        self.averagingDecay = averagingDecay
     }
 }
 

@@ -178,32 +178,35 @@ public final class Trainer {
                 state.intervalLoss = 0
                 state.intervalSteps = 0
                 state.intervalItems = 0
-                if evaluates, let evaluation = try task.evaluate() {
-                    // Weights that give a non-finite dev loss are not checkpointed (the check comes first).
-                    if let devLoss = evaluation.loss, !devLoss.isFinite {
-                        bar.finish(state.step, status: status())
-                        try writeLog()
-                        throw TrainingError.nonFiniteLoss(step: state.step - 1, what: "the dev loss is \(devLoss.isNaN ? "NaN" : "\(devLoss)")",
-                                                          kept: keptMessage())
-                    }
-                    lastEvaluation = evaluation
-                    row.devLoss = evaluation.loss
-                    row.devMetric = evaluation.metric
-                    var line = "step \(state.step)/\(options.steps)  epoch \(formatFixed(row.epoch, digits: 2))  " + evaluation.summary
-                    if evaluation.improves(on: state.best) {
-                        state.best = evaluation.metric
-                        state.bestStep = state.step
-                        state.evaluationsSinceBest = 0
-                        if state.step > 0 { line += "  (best)" }
-                        try onImprovement?(evaluation, state)
-                    } else {
-                        state.evaluationsSinceBest += 1
-                    }
-                    bar.note(line)
-                    if let patience = options.patience, state.evaluationsSinceBest >= patience, !isLast {
-                        bar.note("stopping early: \(evaluation.metricName) has not improved for \(patience) evaluations "
-                                 + "(best \(formatFixed(state.best ?? .nan, digits: 4)) at step \(state.bestStep ?? 0))")
-                        stoppedEarly = true
+                if evaluates {
+                    try withEvaluatedWeights {
+                        guard let evaluation = try task.evaluate() else { return }
+                        // Weights that give a non-finite dev loss are not checkpointed (the check comes first).
+                        if let devLoss = evaluation.loss, !devLoss.isFinite {
+                            bar.finish(state.step, status: status())
+                            try writeLog()
+                            throw TrainingError.nonFiniteLoss(step: state.step - 1, what: "the dev loss is \(devLoss.isNaN ? "NaN" : "\(devLoss)")",
+                                                              kept: keptMessage())
+                        }
+                        lastEvaluation = evaluation
+                        row.devLoss = evaluation.loss
+                        row.devMetric = evaluation.metric
+                        var line = "step \(state.step)/\(options.steps)  epoch \(formatFixed(row.epoch, digits: 2))  " + evaluation.summary
+                        if evaluation.improves(on: state.best) {
+                            state.best = evaluation.metric
+                            state.bestStep = state.step
+                            state.evaluationsSinceBest = 0
+                            if state.step > 0 { line += "  (best)" }
+                            try onImprovement?(evaluation, state)
+                        } else {
+                            state.evaluationsSinceBest += 1
+                        }
+                        bar.note(line)
+                        if let patience = options.patience, state.evaluationsSinceBest >= patience, !isLast {
+                            bar.note("stopping early: \(evaluation.metricName) has not improved for \(patience) evaluations "
+                                     + "(best \(formatFixed(state.best ?? .nan, digits: 4)) at step \(state.bestStep ?? 0))")
+                            stoppedEarly = true
+                        }
                     }
                 }
                 log.append(row)
@@ -225,6 +228,12 @@ public final class Trainer {
         try writeLog()
         return TrainingOutcome(state: state, lastEvaluation: lastEvaluation, stoppedEarly: stoppedEarly,
                                stoppedAtTimeLimit: stoppedAtTimeLimit, itemsPerSecond: itemsPerSecond())
+    }
+
+    /// Runs an evaluation (and the saving of a best model) on the weights the run is judged by:
+    /// the averaged ones when the optimizer keeps an average (`WeightAveraging`).
+    private func withEvaluatedWeights(_ body: () throws -> Void) rethrows {
+        if let averaging = optimizer as? WeightAveraging { try averaging.withAveragedParameters(body) } else { try body() }
     }
 
     /// Writes train_log.csv and loss.svg.

@@ -62,6 +62,9 @@ struct FinetuneCommand: ResumableTrainingCommand {
     @Option(help: "Layer-wise learning-rate decay: each encoder layer learns at this multiple of the one above (1: off).")
     var layerDecay: Float?
 
+    @Option(help: "Judge and keep an exponential moving average of the weights with this decay per step (e.g. 0.99; 0: off).")
+    var ema: Float?
+
     @Option(help: "Steps between checkpoints (for --resume).")
     var checkpointEvery = 500
 
@@ -82,6 +85,7 @@ struct FinetuneCommand: ResumableTrainingCommand {
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number") }
         if let headLrScale, !(headLrScale > 0 && headLrScale.isFinite) { throw ValidationError("--head-lr-scale must be a positive number") }
         if let layerDecay, !(layerDecay > 0 && layerDecay <= 1) { throw ValidationError("--layer-decay must be in (0, 1]") }
+        if let ema, !(ema >= 0 && ema < 1) { throw ValidationError("--ema must be in [0, 1) (0: off)") }
         if let warmup, !(warmup >= 0 && warmup < 1) { throw ValidationError("--warmup must be in [0, 1)") }
     }
 
@@ -131,6 +135,7 @@ struct FinetuneCommand: ResumableTrainingCommand {
         if let evaluationsPerEpoch { settings.evaluationsPerEpoch = evaluationsPerEpoch }
         if let headLrScale { settings.headLearningRateScale = headLrScale }
         if let layerDecay { settings.layerDecay = layerDecay }
+        if let ema { settings.averagingDecay = ema }
 
         // Tokenizer (the base's, cut at the max length) and model.
         var tokenizer = try Tokenizer(contentsOfFile: ModelFolder.path(choice.folder, ModelFolder.tokenizerFile))
@@ -167,13 +172,15 @@ struct FinetuneCommand: ResumableTrainingCommand {
                 + "then linear decay"
                 + (settings.headLearningRateScale != 1 ? ", head lr ×\(settings.headLearningRateScale)" : "")
                 + (settings.layerDecay != 1 ? ", layer-wise lr decay \(settings.layerDecay)" : "")
+                + (settings.averagingDecay > 0 ? ", judged on a moving average of the weights (decay \(settings.averagingDecay))" : "")
                 + ", max length \(settings.maxLength), \(settings.pooling.rawValue) pooling; dev accuracy "
                 + "\(settings.evaluationsPerEpoch)× an epoch, stop after \(settings.patience) without improvement")
 
-        let optimizer = GroupedAdamW(groups: classifier.rateGroups(layerDecay: settings.layerDecay,
-                                                                   headScale: settings.headLearningRateScale),
-                                     learningRate: settings.learningRate, weightDecay: settings.weightDecay,
-                                     exemptFromWeightDecay: { $0.rank < 2 })
+        let adamW = GroupedAdamW(groups: classifier.rateGroups(layerDecay: settings.layerDecay,
+                                                               headScale: settings.headLearningRateScale),
+                                 learningRate: settings.learningRate, weightDecay: settings.weightDecay,
+                                 exemptFromWeightDecay: { $0.rank < 2 })
+        let optimizer: Optimizer = settings.averagingDecay > 0 ? WeightAveraging(adamW, decay: settings.averagingDecay) : adamW
         let options = TrainerOptions(steps: steps, schedule: LinearDecaySchedule(peak: settings.learningRate, warmupSteps: warmupSteps,
                                                                                  totalSteps: steps),
                                      maxGradientNorm: 1, logEvery: 10, evaluateEvery: evaluateEvery,
@@ -190,7 +197,8 @@ struct FinetuneCommand: ResumableTrainingCommand {
             "dev_source": devSource, "epochs": settings.epochs, "batch_size": settings.batchSize,
             "learning_rate": Double(settings.learningRate), "warmup_ratio": settings.warmupRatio, "max_length": settings.maxLength,
             "pooling": settings.pooling.rawValue, "seed": seed,
-            "head_lr_scale": Double(settings.headLearningRateScale), "layer_decay": Double(settings.layerDecay), "steps_planned": steps,
+            "head_lr_scale": Double(settings.headLearningRateScale), "layer_decay": Double(settings.layerDecay),
+            "weight_averaging_decay": Double(settings.averagingDecay), "steps_planned": steps,
         ]
         var bestReport: ClassificationReport?
         trainer.onImprovement = { evaluation, state in

@@ -26,6 +26,8 @@ final class TinyTask: TrainingTask {
     let labels: [Int32]
     /// Set to make the loss of a step NaN (by poisoning that batch's inputs).
     var poisonedStep: Int?
+    /// Called at each evaluation, before it (to see the weights it judges).
+    var onEvaluate: (() -> Void)?
     var model: Module { network }
 
     init(seed: UInt64 = 3, count: Int = 96) {
@@ -56,6 +58,7 @@ final class TinyTask: TrainingTask {
     }
 
     func evaluate() throws -> Evaluation? {
+        onEvaluate?()
         let all = Array(points.indices)
         return noGrad {
             let logits = network(input(all))
@@ -78,8 +81,9 @@ final class TrainerTests: XCTestCase {
     override func tearDown() { try? FileManager.default.removeItem(atPath: folder) }
 
     func makeTrainer(_ task: TinyTask, folder: String, steps: Int = 60, checkpointEvery: Int? = 10,
-                     patience: Int? = nil) -> Trainer {
-        let optimizer = AdamW(parameters: task.model.parameters(), learningRate: 0.01)
+                     patience: Int? = nil, averagingDecay: Float? = nil) -> Trainer {
+        let adamW = AdamW(parameters: task.model.parameters(), learningRate: 0.01)
+        let optimizer: Optimizer = averagingDecay.map { WeightAveraging(adamW, decay: $0) } ?? adamW
         let options = TrainerOptions(steps: steps, schedule: LinearDecaySchedule(peak: 0.01, warmupSteps: 5, totalSteps: steps),
                                      logEvery: 5, evaluateEvery: 12, checkpointEvery: checkpointEvery, patience: patience,
                                      seed: 9, title: "test")
@@ -121,6 +125,46 @@ final class TrainerTests: XCTestCase {
         let logA = try String(contentsOfFile: folder + "/train_log.csv", encoding: .utf8)
         let logB = try String(contentsOfFile: interrupted + "/train_log.csv", encoding: .utf8)
         XCTAssertEqual(logA, logB)
+    }
+
+    /// With a moving average of the weights, evaluations judge the average (the trained weights
+    /// are back in the model between them), and a resumed run continues the same average.
+    func testWeightAveragingIsJudgedAndResumes() throws {
+        let whole = TinyTask()
+        var judged: [[Float]] = []
+        whole.onEvaluate = { judged = whole.model.parameters().map(\.scalars) }
+        let trainer = makeTrainer(whole, folder: folder, averagingDecay: 0.9)
+        _ = try trainer.run()
+        let averaging = try XCTUnwrap(trainer.optimizer as? WeightAveraging)
+        let raw = whole.model.parameters().map(\.scalars)
+        XCTAssertEqual(judged, averaging.averages.map(\.scalars), "the last evaluation saw the averaged weights")
+        XCTAssertNotEqual(judged, raw, "the trained weights are back after an evaluation")
+
+        let interrupted = folder + "/interrupted"
+        _ = try makeTrainer(TinyTask(), folder: interrupted, averagingDecay: 0.9).runUntilCheckpoint(atStep: 30)
+        let second = TinyTask(seed: 99)
+        let resumed = makeTrainer(second, folder: interrupted, averagingDecay: 0.9)
+        try resumed.resume()
+        _ = try resumed.run()
+        XCTAssertEqual(second.model.parameters().map(\.scalars), raw)
+        XCTAssertEqual((resumed.optimizer as! WeightAveraging).averages.map(\.scalars), averaging.averages.map(\.scalars))
+        XCTAssertEqual(try String(contentsOfFile: folder + "/train_log.csv", encoding: .utf8),
+                       try String(contentsOfFile: interrupted + "/train_log.csv", encoding: .utf8))
+    }
+
+    /// The average follows a ← d·a + (1 − d)·θ with d = min(decay, (1 + t)/(10 + t)).
+    func testWeightAveragingFollowsItsRecurrence() {
+        let p = Tensor(shape: [2], scalars: [1, -2])
+        p.name = "p"
+        let averaging = WeightAveraging(SGD(parameters: [p], learningRate: 0.5), decay: 0.6)
+        var expected: [Double] = [1, -2]
+        for t in 1...6 {
+            p.grad = Tensor(shape: [2], scalars: [Float(t), 1])
+            averaging.step()
+            let d = min(0.6, Double(1 + t) / Double(10 + t))
+            expected = zip(expected, p.scalars).map { d * $0 + (1 - d) * Double($1) }
+        }
+        for (a, e) in zip(averaging.averages[0].scalars, expected) { XCTAssertEqual(Double(a), e, accuracy: 1e-5) }
     }
 
     func testCheckpointKeepsOnlyTheLatestFile() throws {
