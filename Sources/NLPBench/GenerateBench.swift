@@ -114,12 +114,16 @@ func trainShakespeare(_ options: BenchOptions, recurrent: Bool) throws {
         step = { input, targets, index in
             adam.learningRate = schedule.learningRate(atStep: index)
             let loss = gptLossAndGradients(gpt, parallel, input, targets)
-            _ = clipGradientNorm(parameters, maxNorm: 1)
-            adam.step()
+            // The clipping factor applied in AdamW's pass (bit for bit a rewrite of the gradients first).
+            adam.step(gradientScale: clippingScale(norm: gradientNorm(parameters), maxNorm: 1))
             adam.zeroGrad()
             return loss
         }
-        evaluate = { input, targets in noGrad { gpt.loss(input, targets: targets).scalar } }
+        // Evaluations split over the replicas too, as `nlp pretrain` evaluates.
+        evaluate = { input, targets in
+            if let parallel { return parallel.loss(input, targets: targets) { $0.loss($1, targets: $2) } }
+            return noGrad { gpt.loss(input, targets: targets).scalar }
+        }
     }
     // nanoGPT's eval cadence (GPT only, as the peer): every `interval` steps and after the last,
     // the mean loss of `iterations` random batches of each split; timed with the steps, as nanoGPT's run is.
