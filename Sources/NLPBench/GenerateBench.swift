@@ -119,11 +119,7 @@ func trainShakespeare(_ options: BenchOptions, recurrent: Bool) throws {
             adam.zeroGrad()
             return loss
         }
-        // Evaluations split over the replicas too, as `nlp pretrain` evaluates.
-        evaluate = { input, targets in
-            if let parallel { return parallel.loss(input, targets: targets) { $0.loss($1, targets: $2) } }
-            return noGrad { gpt.loss(input, targets: targets).scalar }
-        }
+        evaluate = { input, targets in noGrad { gpt.loss(input, targets: targets).scalar } }
     }
     // nanoGPT's eval cadence (GPT only, as the peer): every `interval` steps and after the last,
     // the mean loss of `iterations` random batches of each split; timed with the steps, as nanoGPT's run is.

@@ -139,19 +139,6 @@ public final class LanguageModelTask: TrainingTask {
         return (value, input.ids.count)
     }
 
-    /// A held-out batch's loss summed over its `counted` targets: split over the replicas when
-    /// there are some (a nanoGPT batch of 12 took ~13 ms as two halves, ~26 ms whole on threaded kernels).
-    private func summedLoss(_ input: TokenBatch, _ targets: [Int32], counted: Int) -> Double {
-        switch replicas {
-        case .gpt(let parallel):
-            return Double(parallel.loss(input, targets: targets) { $0.loss($1, targets: $2) }) * Double(counted)
-        case .recurrent(let parallel):
-            return Double(parallel.loss(input, targets: targets) { $0.loss($1, targets: $2).loss }) * Double(counted)
-        case nil:
-            return Double(loss(input, targets, reduction: .sum).scalar)
-        }
-    }
-
     /// Mean loss per predicted token over the held-out blocks (fixed masks for BERT), and its
     /// exponential, the perplexity (the metric).
     public func evaluate() throws -> Evaluation? {
@@ -164,9 +151,8 @@ public final class LanguageModelTask: TrainingTask {
             for start in stride(from: 0, to: blocks.validation.count, by: batchSize) {
                 let starts = Array(blocks.validation[start..<min(start + batchSize, blocks.validation.count)])
                 let (input, targets) = example(starts, generator: generator)
-                let counted = targets.reduce(0) { $0 + ($1 == -100 ? 0 : 1) }
-                total += summedLoss(input, targets, counted: counted)
-                count += counted
+                total += Double(loss(input, targets, reduction: .sum).scalar)
+                count += targets.reduce(0) { $0 + ($1 == -100 ? 0 : 1) }
             }
         }
         let mean = total / Double(max(1, count))
