@@ -7,7 +7,10 @@ Inputs as in ../shared/peers/RESULTS.md §2 (built here from ../shared/data, not
   train: zh_corpus + sst2 text + tinyshakespeare, repeated to 50 MB (a 30k byte-level BPE is trained on it)
 MB/s = UTF-8 bytes of the lines (newlines excluded) per second; median [min–max] of the timed runs after one
 warm-up; padding and truncation off (the parity setting). The machine's load average is printed beside the
-table: on a shared 2-core VM, compare ratios measured in the same run.
+table: on a shared 2-core VM, compare ratios measured in the same run. This VM's speed drifts by ±25% from
+minute to minute, so each row's runs are interleaved: a run of the peer, then one process of ours, RUNS
+times; our encodeBatch at 1 and 2 threads alternate inside that process (two pairs each time, the order
+swapped), so a ratio compares runs that saw the same drift.
 """
 import json, os, resource, statistics, subprocess, sys, tempfile, time
 
@@ -74,6 +77,12 @@ def timed(fn, runs=RUNS):
     return times
 
 
+def once(fn):
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
+
+
 def summary(rates):
     rates = sorted(rates)
     return statistics.median(rates), rates[0], rates[-1]
@@ -126,16 +135,30 @@ def main():
     for corpus, lines in inputs.items():
         nbytes = sum(len(l.encode()) for l in lines)
         for name, t in hf.items():
-            peer = summary([nbytes / s / 1e6 for s in timed(lambda: [t.encode(l) for l in lines])])
-            mine = ours("encode", "--tokenizer", files[name], "--input", paths[corpus], "--runs", str(RUNS))
-            row(f"{name}, encode() per line", corpus, 1, mine, "HF tokenizers", peer, mine)
-            if name.startswith("GPT-2"):
-                tk = summary([nbytes / s / 1e6 for s in timed(lambda: [tik.encode_ordinary(l) for l in lines])])
-                row(f"{name}, encode() per line", corpus, 1, mine, "tiktoken", tk, mine)
-            one = ours("encode", "--tokenizer", files[name], "--input", paths[corpus], "--runs", str(RUNS), "--batch", "--threads", "1")
-            two = ours("encode", "--tokenizer", files[name], "--input", paths[corpus], "--runs", str(RUNS), "--batch", "--threads", "2")
-            peer1 = summary([nbytes / s / 1e6 for s in timed(lambda: t.encode_batch(lines))])
-            row(f"{name}, encode_batch", corpus, 1, one, "HF tokenizers", peer1, one)
+            gpt = name.startswith("GPT-2")
+            per_line = lambda: [t.encode(l) for l in lines]
+            tik_line = lambda: [tik.encode_ordinary(l) for l in lines]
+            batch = lambda: t.encode_batch(lines)
+            for warm_up in [per_line, batch] + ([tik_line] if gpt else []):
+                warm_up()
+            peer, tk, peer1, line_runs, batch_runs = [], [], [], [], []
+            for _ in range(RUNS):   # interleaved: peer, ours, peer, ours, …
+                peer.append(nbytes / once(per_line) / 1e6)
+                if gpt:
+                    tk.append(nbytes / once(tik_line) / 1e6)
+                line_runs.append(ours("encode", "--tokenizer", files[name], "--input", paths[corpus], "--runs", "1"))
+                peer1.append(nbytes / once(batch) / 1e6)
+                batch_runs.append(ours("encode", "--tokenizer", files[name], "--input", paths[corpus], "--runs", "2",
+                                       "--batch", "--threads", "1", "--alternate-threads", "2"))
+            def joined(results):
+                return {k: sum((r[k] for r in results), []) for k in ("mb_per_s", "mb_per_cpu_s")}
+            mine = joined(line_runs)
+            one = joined(batch_runs)
+            two = joined([r["alternate"] for r in batch_runs])
+            row(f"{name}, encode() per line", corpus, 1, mine, "HF tokenizers", summary(peer), mine)
+            if gpt:
+                row(f"{name}, encode() per line", corpus, 1, mine, "tiktoken", summary(tk), mine)
+            row(f"{name}, encode_batch", corpus, 1, one, "HF tokenizers", summary(peer1), one)
             row(f"{name}, encode_batch (ours: 2 threads vs our 1)", corpus, 2, two, "ours, 1 thread",
                 summary(one["mb_per_s"]), two)
 
@@ -195,7 +218,8 @@ t.train([{paths["train"]!r}], tr); t.save({os.path.join(folder, "hf_trained.json
     print(f"## Tokenizers (HF tokenizers {hf_module.__version__}, tiktoken {tiktoken.__version__}; "
           f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} cores)\n")
     print(f"en: {len(inputs['en']):,} lines, {sum(len(l.encode()) for l in inputs['en']):,} bytes; "
-          f"zh: {len(inputs['zh']):,} lines, {sum(len(l.encode()) for l in inputs['zh']):,} bytes; median [min–max] of {RUNS} runs\n")
+          f"zh: {len(inputs['zh']):,} lines, {sum(len(l.encode()) for l in inputs['zh']):,} bytes; median [min–max] of {RUNS} runs "
+          f"(our encode_batch: {2 * RUNS}), ours and the peer's interleaved\n")
     # Ours per CPU-second too: what our code costs whatever else the shared machine runs (at 2 threads,
     # the CPU time of both).
     print("| what | corpus | thr | ours MB/s | peer | peer MB/s | ours / peer | ours MB per CPU-s |")

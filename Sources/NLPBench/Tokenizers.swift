@@ -2,9 +2,11 @@ import Foundation
 import NLPKit
 
 /// `nlp-bench tokenizers MODE …`: our side of bench/tokenizers.py. Each mode prints one JSON line.
-///   encode --tokenizer T --input FILE [--runs N] [--threads N] [--batch]
+///   encode --tokenizer T --input FILE [--runs N] [--threads N] [--batch [--alternate-threads M]]
 ///       MB/s over the lines of FILE (UTF-8 bytes without newlines), encode() per line on one thread,
 ///       or encodeBatch(all lines) on --threads; padding and truncation off; median of --runs.
+///       --alternate-threads M: the batch runs alternate between --threads and M threads (its
+///       figures under "alternate"), so that both see the same drift of this machine's speed.
 ///   load --tokenizer T [--runs N]          milliseconds to load tokenizer.json
 ///   train --model bpe|wordpiece --vocab-size N --output T FILES…   trainer seconds and peak RSS
 enum TokenizerBench {
@@ -39,9 +41,16 @@ enum TokenizerBench {
             let bytes = lines.reduce(0) { $0 + $1.utf8.count }
             let threads = Int(options["--threads"] ?? "1") ?? 1
             let batch = flags.contains("--batch")
-            var times: [Double] = [], cpuTimes: [Double] = []
+            let alternate = batch ? options["--alternate-threads"].flatMap { Int($0) } : nil
+            // Each thread count: wall seconds and CPU seconds of its timed runs.
+            var times: [Int: [Double]] = [:], cpuTimes: [Int: [Double]] = [:]
             var tokens = 0
-            for run in 0...runs {   // run 0 warms up
+            let schedule = alternate.map { other in
+                // Warm-ups of both, then pairs whose order swaps each time.
+                [threads, other] + (0..<runs).flatMap { $0 % 2 == 0 ? [threads, other] : [other, threads] }
+            } ?? Array(repeating: threads, count: runs + 1)
+            let warmUps = alternate == nil ? 1 : 2
+            for (run, runThreads) in schedule.enumerated() {
                 let cpuStart = processCPUSeconds()
                 let start = DispatchTime.now().uptimeNanoseconds
                 var count = 0
@@ -49,20 +58,30 @@ enum TokenizerBench {
                     // Made and freed inside the timing, as HF's list of encodings is in bench/tokenizers.py;
                     // the tokens are counted in the warm-up run only (a pass over 100k cold encodings
                     // on the calling thread would be timed serial work that HF's side does not do).
-                    let encodings = tokenizer.encodeBatch(lines, threads: threads)
+                    let encodings = tokenizer.encodeBatch(lines, threads: runThreads)
                     count = run == 0 ? encodings.reduce(0) { $0 + $1.count } : tokens
                 } else {
                     for line in lines { count += tokenizer.encode(line).count }
                 }
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-                if run > 0 { times.append(seconds); cpuTimes.append(processCPUSeconds() - cpuStart) }
+                if run >= warmUps {
+                    times[runThreads, default: []].append(seconds)
+                    cpuTimes[runThreads, default: []].append(processCPUSeconds() - cpuStart)
+                }
                 tokens = count
             }
-            let rates = times.map { Double(bytes) / $0 / 1e6 }.sorted()
-            // MB per CPU-second: what the code costs, whatever else the machine is running.
-            let cpuRates = cpuTimes.map { Double(bytes) / $0 / 1e6 }.sorted()
-            print(json(["mode": batch ? "encodeBatch" : "encode", "threads": threads, "lines": lines.count, "bytes": bytes,
-                        "tokens": tokens, "mb_per_s": rates, "mb_per_cpu_s": cpuRates], median: rates))
+            func rates(_ seconds: [Double]?) -> [Double] { (seconds ?? []).map { Double(bytes) / $0 / 1e6 }.sorted() }
+            let wall = rates(times[threads])
+            var fields: [String: Any] = ["mode": batch ? "encodeBatch" : "encode", "threads": threads, "lines": lines.count,
+                                         "bytes": bytes, "tokens": tokens, "mb_per_s": wall,
+                                         // MB per CPU-second: what the code costs, whatever else the machine is running.
+                                         "mb_per_cpu_s": rates(cpuTimes[threads])]
+            if let alternate, alternate != threads {
+                let other = rates(times[alternate])
+                fields["alternate"] = ["threads": alternate, "mb_per_s": other, "mb_per_cpu_s": rates(cpuTimes[alternate]),
+                                       "median": other.isEmpty ? 0 : other[other.count / 2]]
+            }
+            print(json(fields, median: wall))
         case "load":
             guard let path = options["--tokenizer"] else { throw BenchError("load needs --tokenizer") }
             var times: [Double] = []
