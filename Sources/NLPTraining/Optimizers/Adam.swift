@@ -2,44 +2,39 @@ import Foundation
 import NLPTensor
 
 /// Adam (`torch.optim.Adam`): weight decay is L2, added to the gradient before the moments.
-public final class Adam: Optimizer {
-    let core: AdamCore
-    public var parameters: [Tensor] { core.parameters }
-    public var learningRate: Float {
-        get { core.learningRate }
-        set { core.learningRate = newValue }
-    }
-
+public final class Adam: AdamFamily {
     /// `exemptFromWeightDecay` picks parameters that get no weight decay (asked once, here).
     public init(parameters: [Tensor], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
                 epsilon: Float = 1e-8, weightDecay: Float = 0, exemptFromWeightDecay: (Tensor) -> Bool = { _ in false }) {
-        core = AdamCore(parameters: parameters, learningRate: learningRate, beta1: beta1, beta2: beta2,
-                        epsilon: epsilon, weightDecay: weightDecay, exempt: exemptFromWeightDecay, decoupled: false)
+        super.init(core: AdamCore(parameters: parameters, learningRate: learningRate, beta1: beta1, beta2: beta2,
+                                  epsilon: epsilon, weightDecay: weightDecay, exempt: exemptFromWeightDecay, decoupled: false))
     }
-
-    public func step(gradientScale: Float) { core.step(gradientScale: gradientScale) }
-    public func stateTensors() -> [(name: String, tensor: Tensor)] { core.stateTensors(key: stateKey) }
-    public func restoreState(_ tensors: [String: Tensor]) throws { try core.restoreState(tensors, key: stateKey) }
 }
 
 /// AdamW (`torch.optim.AdamW`): decoupled weight decay, θ ← θ(1 − ηλ) before the Adam update.
-public final class AdamW: Optimizer {
-    let core: AdamCore
-    public var parameters: [Tensor] { core.parameters }
-    public var learningRate: Float {
-        get { core.learningRate }
-        set { core.learningRate = newValue }
-    }
-
+public final class AdamW: AdamFamily {
     /// `exemptFromWeightDecay` picks parameters that get no weight decay (asked once, here) —
     /// Hugging Face's Trainer exempts biases and LayerNorm weights:
     /// `{ $0.name.map { $0.hasSuffix("bias") || $0.contains("LayerNorm") } ?? false }`.
     public init(parameters: [Tensor], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
                 epsilon: Float = 1e-8, weightDecay: Float = 0.01, exemptFromWeightDecay: (Tensor) -> Bool = { _ in false }) {
-        core = AdamCore(parameters: parameters, learningRate: learningRate, beta1: beta1, beta2: beta2,
-                        epsilon: epsilon, weightDecay: weightDecay, exempt: exemptFromWeightDecay, decoupled: true)
+        super.init(core: AdamCore(parameters: parameters, learningRate: learningRate, beta1: beta1, beta2: beta2,
+                                  epsilon: epsilon, weightDecay: weightDecay, exempt: exemptFromWeightDecay, decoupled: true))
     }
+}
 
+/// What Adam and AdamW share: everything but how weight decay is applied (their `AdamCore`'s
+/// `decoupled`).
+public class AdamFamily: Optimizer {
+    let core: AdamCore
+
+    init(core: AdamCore) { self.core = core }
+
+    public var parameters: [Tensor] { core.parameters }
+    public var learningRate: Float {
+        get { core.learningRate }
+        set { core.learningRate = newValue }
+    }
     public func step(gradientScale: Float) { core.step(gradientScale: gradientScale) }
     public func stateTensors() -> [(name: String, tensor: Tensor)] { core.stateTensors(key: stateKey) }
     public func restoreState(_ tensors: [String: Tensor]) throws { try core.restoreState(tensors, key: stateKey) }
