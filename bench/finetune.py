@@ -111,8 +111,8 @@ def mean_pool(hidden, mask):
     return (hidden * m).sum(1) / m.sum(1).clamp(min=1e-9)
 
 
-def batch_loss(bert, head, encodings, targets, batch):
-    """Cross-entropy of the head on the mean-pooled BERT output of `batch`, padded to its longest row."""
+def padded(encodings, batch):
+    """The ids and attention mask of `batch`, padded with 0 to its longest row."""
     import torch
     length = max(len(encodings[i]) for i in batch)
     ids = torch.zeros(len(batch), length, dtype=torch.long)
@@ -120,6 +120,13 @@ def batch_loss(bert, head, encodings, targets, batch):
     for r, i in enumerate(batch):
         ids[r, :len(encodings[i])] = torch.tensor(encodings[i])
         mask[r, :len(encodings[i])] = 1
+    return ids, mask
+
+
+def batch_loss(bert, head, encodings, targets, batch):
+    """Cross-entropy of the head on the mean-pooled BERT output of `batch`, padded to its longest row."""
+    import torch
+    ids, mask = padded(encodings, batch)
     hidden = bert(input_ids=ids, attention_mask=mask).last_hidden_state
     return torch.nn.functional.cross_entropy(head(mean_pool(hidden, mask)), torch.tensor([targets[i] for i in batch]))
 
@@ -271,17 +278,8 @@ def peer_accuracy():
     schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: s / max(1, warmup) if s < warmup
                                                  else max(0.0, (total - s) / max(1, total - warmup)))
 
-    def tensors(seqs, batch):
-        length = max(len(seqs[i]) for i in batch)
-        ids = torch.zeros(len(batch), length, dtype=torch.long)
-        mask = torch.zeros(len(batch), length, dtype=torch.long)
-        for r, i in enumerate(batch):
-            ids[r, :len(seqs[i])] = torch.tensor(seqs[i])
-            mask[r, :len(seqs[i])] = 1
-        return ids, mask
-
     def logits(seqs, batch, train):
-        ids, mask = tensors(seqs, batch)
+        ids, mask = padded(seqs, batch)
         pooled = mean_pool(bert(input_ids=ids, attention_mask=mask).last_hidden_state, mask)
         return head(drop(pooled) if train else pooled)
 

@@ -345,28 +345,36 @@ func benchSamplingParts(_ options: BenchOptions) throws {
           + "\"restart_tokens\": \(restartTokens), \"us_per_restart\": \(format(median(restartEach))), \"tokens_per_s\": \(format(1e6 / median(total)))}")
 }
 
-/// The one-token step alone, each timed: positions 1–63 after a one-token prompt, `rounds` times.
-/// The low percentiles show the step's speed when the machine lets it run; the median, how much
-/// other processes take from it.
-func benchTokenStep(_ options: BenchOptions) {
-    let model = GPTLanguageModel(.nanoGPTCharacters(), generator: RandomGenerator(seed: 1))
-    model.eval()
-    let decoder = gptDecoder(model, options)
-    var times: [Double] = []
-    for round in 0..<(options.int("rounds") ?? 200) {
+/// Each one-token step of positions 1..<capacity after a one-token prompt, `rounds` times: its
+/// position and µs.
+func timedSteps(_ decoder: GPTDecoder, rounds: Int) -> [(position: Int, microseconds: Double)] {
+    var steps: [(position: Int, microseconds: Double)] = []
+    for round in 0..<rounds {
         decoder.reset()
         _ = decoder.feed([0])
         for position in 1..<decoder.capacity {
             let token = Int32((round + position * 7) % 65)
             let begin = DispatchTime.now().uptimeNanoseconds
             _ = decoder.feed([token])
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - begin) / 1000)
+            steps.append((position, Double(DispatchTime.now().uptimeNanoseconds - begin) / 1000))
         }
     }
+    return steps
+}
+
+/// The one-token step alone, each timed: positions 1–63 after a one-token prompt, `rounds` times.
+/// The low percentiles show the step's speed when the machine lets it run; the median, how much
+/// other processes take from it.
+func benchTokenStep(_ options: BenchOptions) {
+    let model = GPTLanguageModel(.nanoGPTCharacters(), generator: RandomGenerator(seed: 1))
+    model.eval()
+    let rounds = options.int("rounds") ?? 200
+    let decoder = gptDecoder(model, options)
+    let times = timedSteps(decoder, rounds: rounds).map(\.microseconds)
     // The restart's feed: the last 32 of 64 positions again, from position 0.
     var prefills: [Double] = []
     let window = (0..<decoder.capacity / 2).map { Int32($0 * 7 % 65) }
-    for _ in 0..<(options.int("rounds") ?? 200) {
+    for _ in 0..<rounds {
         decoder.reset()
         let begin = DispatchTime.now().uptimeNanoseconds
         _ = decoder.feed(window)
@@ -376,18 +384,9 @@ func benchTokenStep(_ options: BenchOptions) {
     // feeds the shadow cache's row; the steps before it in the same rounds are one row.
     let shadowed = gptDecoder(model, options)
     shadowed.expectRestarts(windowSize: decoder.capacity / 2)
-    var oneRow: [Double] = [], withShadow: [Double] = []
-    for round in 0..<(options.int("rounds") ?? 200) {
-        shadowed.reset()
-        _ = shadowed.feed([0])
-        for position in 1..<decoder.capacity {
-            let token = Int32((round + position * 7) % 65)
-            let begin = DispatchTime.now().uptimeNanoseconds
-            _ = shadowed.feed([token])
-            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - begin) / 1000
-            if position > decoder.capacity / 2 { withShadow.append(elapsed) } else { oneRow.append(elapsed) }
-        }
-    }
+    let shadowedSteps = timedSteps(shadowed, rounds: rounds)
+    let oneRow = shadowedSteps.filter { $0.position <= decoder.capacity / 2 }.map(\.microseconds)
+    let withShadow = shadowedSteps.filter { $0.position > decoder.capacity / 2 }.map(\.microseconds)
     func percentile(_ values: [Double], _ p: Double) -> String {
         let sorted = values.sorted()
         return format(sorted[min(sorted.count - 1, Int(p * Double(sorted.count)))])

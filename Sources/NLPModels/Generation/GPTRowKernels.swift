@@ -181,17 +181,7 @@ enum GPTRowKernels {
         let x0 = x, x1 = x + k, y0 = y, y1 = y + n
         var j = columns.lowerBound
         while j + 32 <= columns.upperBound {
-            var a0 = SIMD8<Float>(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0
-            var p = w + j
-            for i in 0..<k {
-                let w0 = load(p), w1 = load(p + 8), w2 = load(p + 16), w3 = load(p + 24)
-                let s0 = SIMD8<Float>(repeating: x0[i]), s1 = SIMD8<Float>(repeating: x1[i])
-                a0 = a0.addingProduct(s0, w0); a1 = a1.addingProduct(s0, w1); a2 = a2.addingProduct(s0, w2); a3 = a3.addingProduct(s0, w3)
-                b0 = b0.addingProduct(s1, w0); b1 = b1.addingProduct(s1, w1); b2 = b2.addingProduct(s1, w2); b3 = b3.addingProduct(s1, w3)
-                p += n
-            }
-            add(a0, y0 + j); add(a1, y0 + j + 8); add(a2, y0 + j + 16); add(a3, y0 + j + 24)
-            add(b0, y1 + j); add(b1, y1 + j + 8); add(b2, y1 + j + 16); add(b3, y1 + j + 24)
+            pairBlock32(x0, x1, w + j, stride: n, inFeatures: k, into: y0 + j, y1 + j)
             j += 32
         }
         while j + 8 <= columns.upperBound {
@@ -221,19 +211,28 @@ enum GPTRowKernels {
         let width = StripPackedWeights.stripWidth, x0 = x, x1 = x + k, y0 = y, y1 = y + n
         var j = columns.lowerBound
         while j < columns.upperBound {
-            var a0 = SIMD8<Float>(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0
-            var p = packed + j * k
-            for i in 0..<k {
-                let w0 = load(p), w1 = load(p + 8), w2 = load(p + 16), w3 = load(p + 24)
-                let s0 = SIMD8<Float>(repeating: x0[i]), s1 = SIMD8<Float>(repeating: x1[i])
-                a0 = a0.addingProduct(s0, w0); a1 = a1.addingProduct(s0, w1); a2 = a2.addingProduct(s0, w2); a3 = a3.addingProduct(s0, w3)
-                b0 = b0.addingProduct(s1, w0); b1 = b1.addingProduct(s1, w1); b2 = b2.addingProduct(s1, w2); b3 = b3.addingProduct(s1, w3)
-                p += width
-            }
-            add(a0, y0 + j); add(a1, y0 + j + 8); add(a2, y0 + j + 16); add(a3, y0 + j + 24)
-            add(b0, y1 + j); add(b1, y1 + j + 8); add(b2, y1 + j + 16); add(b3, y1 + j + 24)
+            pairBlock32(x0, x1, packed + j * k, stride: width, inFeatures: k, into: y0 + j, y1 + j)
             j += width
         }
+    }
+
+    /// Two rows × 32 columns: y0[0..<32] += Σᵢ x0[i]·w[i], y1 likewise, where w[i] is the 32 floats
+    /// at `w + i·stride` (a row of W, or a row of a packed strip). Both layouts run this one chain,
+    /// which keeps packed and unpacked products bit-identical.
+    @inline(__always)
+    private static func pairBlock32(_ x0: UnsafePointer<Float>, _ x1: UnsafePointer<Float>, _ w: UnsafePointer<Float>, stride: Int,
+                                    inFeatures k: Int, into y0: UnsafeMutablePointer<Float>, _ y1: UnsafeMutablePointer<Float>) {
+        var a0 = SIMD8<Float>(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0
+        var p = w
+        for i in 0..<k {
+            let w0 = load(p), w1 = load(p + 8), w2 = load(p + 16), w3 = load(p + 24)
+            let s0 = SIMD8<Float>(repeating: x0[i]), s1 = SIMD8<Float>(repeating: x1[i])
+            a0 = a0.addingProduct(s0, w0); a1 = a1.addingProduct(s0, w1); a2 = a2.addingProduct(s0, w2); a3 = a3.addingProduct(s0, w3)
+            b0 = b0.addingProduct(s1, w0); b1 = b1.addingProduct(s1, w1); b2 = b2.addingProduct(s1, w2); b3 = b3.addingProduct(s1, w3)
+            p += stride
+        }
+        add(a0, y0); add(a1, y0 + 8); add(a2, y0 + 16); add(a3, y0 + 24)
+        add(b0, y1); add(b1, y1 + 8); add(b2, y1 + 16); add(b3, y1 + 24)
     }
 
     /// Up to six rows × 16 columns: twelve accumulators, two weight loads a step of k. A block of
