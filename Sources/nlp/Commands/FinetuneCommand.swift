@@ -195,10 +195,10 @@ struct FinetuneCommand: ResumableTrainingCommand {
         var metrics: [String: Any] = [
             "base": choice.folder, "labels": labels, "train_examples": trainRows.count, "dev_examples": devRows.count,
             "dev_source": devSource, "epochs": settings.epochs, "batch_size": settings.batchSize,
-            "learning_rate": Double(settings.learningRate), "warmup_ratio": settings.warmupRatio, "max_length": settings.maxLength,
+            "learning_rate": decimal(settings.learningRate), "warmup_ratio": settings.warmupRatio, "max_length": settings.maxLength,
             "pooling": settings.pooling.rawValue, "seed": seed,
-            "head_lr_scale": Double(settings.headLearningRateScale), "layer_decay": Double(settings.layerDecay),
-            "weight_averaging_decay": Double(settings.averagingDecay), "steps_planned": steps,
+            "head_lr_scale": decimal(settings.headLearningRateScale), "layer_decay": decimal(settings.layerDecay),
+            "weight_averaging_decay": decimal(settings.averagingDecay), "steps_planned": steps,
         ]
         var bestReport: ClassificationReport?
         trainer.onImprovement = { evaluation, state in
@@ -226,3 +226,6 @@ struct FinetuneCommand: ResumableTrainingCommand {
                 + "(\(formatRate(Double(outcome.state.items) / max(outcome.state.seconds, 1e-9))) examples/s)")
     }
 }
+
+/// A Float setting as the decimal the user wrote (1e-4, not 9.999999747378752e-05) for metrics.json.
+private func decimal(_ x: Float) -> Double { Double("\(x)") ?? Double(x) }
