@@ -7,6 +7,12 @@ public final class WordPiece: BuiltInModel, @unchecked Sendable {
     private let table: ByteStringTable
     /// Vocabulary entries that start with the prefix, keyed without it.
     private let continuations: ByteStringTable
+    /// The id of each one-character word by its scalar value (-1: not in the vocabulary), for the
+    /// scalars below `singleCharacterLimit`. Chinese text reaches the model one character a word
+    /// (BertNormalizer spaces CJK characters apart): a dense array keeps the few thousand common
+    /// characters in a few hundred cache lines, where the hash table spreads them over a megabyte.
+    private let singleCharacters: UnsafeMutablePointer<Int32>
+    private let singleCharacterLimit: Int
     public let unknownToken: String
     public let continuingSubwordPrefix: String
     public let maxInputCharactersPerWord: Int
@@ -35,6 +41,26 @@ public final class WordPiece: BuiltInModel, @unchecked Sendable {
             for (token, id) in vocabulary { table.insert(token, Int32(id)) }
         }
         continuations = table
+        (singleCharacters, singleCharacterLimit) = WordPiece.singleCharacterIDs(vocabulary, vocab.table)
+    }
+
+    deinit { singleCharacters.deallocate() }
+
+    /// The dense id array of the vocabulary's one-scalar entries (up to U+2FFFF, where the CJK
+    /// blocks end; rarer scalars go through the hash table).
+    private static func singleCharacterIDs(_ vocabulary: [(String, Int)], _ table: ByteStringTable)
+        -> (UnsafeMutablePointer<Int32>, Int) {
+        var entries: [(UInt32, Int32)] = []
+        for (token, _) in vocabulary {
+            var scalars = token.unicodeScalars.makeIterator()
+            // The id the hash table gives (the same one when a token is listed twice).
+            if let c = scalars.next(), scalars.next() == nil, c.value < 0x30000 { entries.append((c.value, table.find(token))) }
+        }
+        let limit = Int(entries.map(\.0).max() ?? 0) + 1
+        let ids = UnsafeMutablePointer<Int32>.allocate(capacity: limit)
+        ids.initialize(repeating: -1, count: limit)
+        for (c, id) in entries { ids[Int(c)] = id }
+        return (ids, limit)
     }
 
     convenience init(json: JSONField) throws {
@@ -60,6 +86,15 @@ public final class WordPiece: BuiltInModel, @unchecked Sendable {
     func tokenize(_ word: UnsafeBufferPointer<UInt8>, byteLevel: Bool, into tokens: TokenBuffer) {
         guard let p = word.baseAddress, word.count > 0 else { return }
         let n = word.count
+        if n <= 4 {
+            // One character: the whole word or nothing (no shorter piece ends on a character boundary).
+            let (c, length) = UTF8Scalars.decode(p, at: 0)
+            if length == n && Int(c) < singleCharacterLimit && maxInputCharactersPerWord >= 1 {
+                let id = singleCharacters[Int(c)]
+                tokens.append(ModelToken(id: id >= 0 ? id : unknownID, start: 0, end: Int32(n)))
+                return
+            }
+        }
         if n > maxInputCharactersPerWord && UTF8Scalars.count(p, n) > maxInputCharactersPerWord {
             tokens.append(ModelToken(id: unknownID, start: 0, end: Int32(n)))
             return
