@@ -4,6 +4,7 @@ import NLPKit
 // `nlp-bench generate TASK`, driven by bench/generate.py (which runs the PyTorch peers):
 //   train-gpt  --data FILE --steps 2000 --out DIR [--eval-interval 250 --eval-iters 20] [--data-parallel 1|0]
 //              [--seed 1337]                           (train-gpt, train-lstm: initialization and batches)
+//              [--estimate-windows FILE]               (train-gpt: nanoGPT's estimate on the driver's window starts)
 //                                                    nanoGPT's CPU run on tiny Shakespeare
 //   train-lstm --data FILE --steps 500 --out DIR     the char LSTM LM, 2 × 256
 //   sample     --model DIR|untrained --tokens 500     streaming TextGenerator, batch 1, temperature 1
@@ -166,6 +167,26 @@ func trainShakespeare(_ options: BenchOptions, recurrent: Bool) throws {
             valEstimate += Double(evaluate(input, targets)) / 20
         }
     }
+    // nanoGPT's estimate on the batches the driver chose for both sides (a line of window starts a batch).
+    var sharedEstimate = Double.nan
+    if let path = options.string("estimate-windows") {
+        let batches = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { line in
+            line.split(separator: " ").compactMap { Int($0) }
+        }.filter { !$0.isEmpty }
+        guard !batches.isEmpty, batches.allSatisfy({ $0.allSatisfy { $0 >= 0 && $0 + length < text.validation.count } }) else {
+            throw BenchError("\(path): expected lines of window starts within the validation split")
+        }
+        sharedEstimate = 0
+        for starts in batches {
+            var ids: [Int32] = [], targets: [Int32] = []
+            for start in starts {
+                ids += text.validation[start..<(start + length)]
+                targets += text.validation[(start + 1)..<(start + length + 1)]
+            }
+            sharedEstimate += Double(evaluate(TokenBatch(ids: ids, batch: starts.count, length: length), targets))
+        }
+        sharedEstimate /= Double(batches.count)
+    }
     if let out = options.string("out") {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let tokenizerFile = out + "/.tokenizer.json.tmp"
@@ -175,7 +196,7 @@ func trainShakespeare(_ options: BenchOptions, recurrent: Bool) throws {
     }
     print("{\"task\": \"\(recurrent ? "train-lstm" : "train-gpt")\", \"threads\": \(Parallelism.threads), \"steps\": \(steps), "
           + "\"seconds\": \(elapsed), \"train_seconds\": \(training), \"tokens_per_s\": \(Double(steps * batch * length) / training), "
-          + "\"val_loss\": \(validation), \"val_loss_estimate\": \(valEstimate), \"last_loss\": \(last), \"parameters\": \(model.parameterCount)}")
+          + "\"val_loss\": \(validation), \"val_loss_estimate\": \(valEstimate), \"val_loss_shared_estimate\": \(sharedEstimate), \"last_loss\": \(last), \"parameters\": \(model.parameterCount)}")
 }
 
 /// 500 tokens after "\n" through the streaming generator (sampling, decoding and detokenization
