@@ -196,7 +196,7 @@ func trainShakespeare(_ options: BenchOptions, recurrent: Bool) throws {
     }
     print("{\"task\": \"\(recurrent ? "train-lstm" : "train-gpt")\", \"threads\": \(Parallelism.threads), \"steps\": \(steps), "
           + "\"seconds\": \(elapsed), \"train_seconds\": \(training), \"tokens_per_s\": \(Double(steps * batch * length) / training), "
-          + "\"val_loss\": \(validation), \"val_loss_estimate\": \(valEstimate), \"val_loss_shared_estimate\": \(sharedEstimate), \"last_loss\": \(last), \"parameters\": \(model.parameterCount)}")
+          + "\"val_loss\": \(validation), \"val_loss_estimate\": \(valEstimate), \"val_loss_shared_estimate\": \(sharedEstimate.isNaN ? "null" : "\(sharedEstimate)"), \"last_loss\": \(last), \"parameters\": \(model.parameterCount)}")
 }
 
 /// 500 tokens after "\n" through the streaming generator (sampling, decoding and detokenization
