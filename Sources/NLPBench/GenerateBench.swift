@@ -178,12 +178,8 @@ func trainShakespeare(_ options: BenchOptions, recurrent: Bool) throws {
         }
         sharedEstimate = 0
         for starts in batches {
-            var ids: [Int32] = [], targets: [Int32] = []
-            for start in starts {
-                ids += text.validation[start..<(start + length)]
-                targets += text.validation[(start + 1)..<(start + length + 1)]
-            }
-            sharedEstimate += Double(evaluate(TokenBatch(ids: ids, batch: starts.count, length: length), targets))
+            let (input, targets) = windows(text.validation, starting: starts, length: length)
+            sharedEstimate += Double(evaluate(input, targets))
         }
         sharedEstimate /= Double(batches.count)
     }

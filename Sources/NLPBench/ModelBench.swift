@@ -95,13 +95,17 @@ func shakespeareCharacters(_ options: BenchOptions) throws -> (ids: [Int32], voc
 
 /// nanoGPT's get_batch: `batch` random windows of `length` + 1 characters → inputs and next-character targets.
 func randomWindows(_ data: [Int32], batch: Int, length: Int, generator: RandomGenerator) -> (TokenBatch, [Int32]) {
+    windows(data, starting: (0..<batch).map { _ in generator.nextInt(below: data.count - length - 1) }, length: length)
+}
+
+/// The windows of `length` tokens at `starts` as one batch, with their next-token targets.
+func windows(_ data: [Int32], starting starts: [Int], length: Int) -> (TokenBatch, [Int32]) {
     var ids: [Int32] = [], targets: [Int32] = []
-    for _ in 0..<batch {
-        let start = generator.nextInt(below: data.count - length - 1)
+    for start in starts {
         ids += data[start..<(start + length)]
         targets += data[(start + 1)..<(start + length + 1)]
     }
-    return (TokenBatch(ids: ids, batch: batch, length: length), targets)
+    return (TokenBatch(ids: ids, batch: starts.count, length: length), targets)
 }
 
 /// Runs `step` for warm-up, then `windows` timed windows of `steps` steps; prints tokens/s.

@@ -41,7 +41,10 @@ public final class WordPiece: BuiltInModel, @unchecked Sendable {
             for (token, id) in vocabulary { table.insert(token, Int32(id)) }
         }
         continuations = table
-        (singleCharacters, singleCharacterLimit) = WordPiece.singleCharacterIDs(vocabulary, vocab.table)
+        let single = WordPiece.singleCharacterIDs(vocabulary, vocab.table)
+        singleCharacters = single.ids
+        // max_input_chars_per_word 0 makes every word unknown: no character takes the array's path.
+        singleCharacterLimit = maxInputCharactersPerWord < 1 ? 0 : single.limit
     }
 
     deinit { singleCharacters.deallocate() }
@@ -49,7 +52,7 @@ public final class WordPiece: BuiltInModel, @unchecked Sendable {
     /// The dense id array of the vocabulary's one-scalar entries (up to U+2FFFF, where the CJK
     /// blocks end; rarer scalars go through the hash table).
     private static func singleCharacterIDs(_ vocabulary: [(String, Int)], _ table: ByteStringTable)
-        -> (UnsafeMutablePointer<Int32>, Int) {
+        -> (ids: UnsafeMutablePointer<Int32>, limit: Int) {
         var entries: [(UInt32, Int32)] = []
         for (token, _) in vocabulary {
             var scalars = token.unicodeScalars.makeIterator()
@@ -89,7 +92,7 @@ public final class WordPiece: BuiltInModel, @unchecked Sendable {
         if n <= 4 {
             // One character: the whole word or nothing (no shorter piece ends on a character boundary).
             let (c, length) = UTF8Scalars.decode(p, at: 0)
-            if length == n && Int(c) < singleCharacterLimit && maxInputCharactersPerWord >= 1 {
+            if length == n && Int(c) < singleCharacterLimit {
                 let id = singleCharacters[Int(c)]
                 tokens.append(ModelToken(id: id >= 0 ? id : unknownID, start: 0, end: Int32(n)))
                 return
