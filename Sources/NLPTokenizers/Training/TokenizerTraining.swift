@@ -116,6 +116,12 @@ public enum TokenizerTraining {
         }
         flush()
         for p in partial { total.merge(p) }
+        // A vocabulary learned from nothing would be the bare alphabet: say so instead.
+        if total.distinctWords == 0 {
+            let name = files.joined(separator: ", ")
+            throw InputError(file: name, lineCount == 0 ? "is empty; expected text to train on, a text a line"
+                                                        : "holds no words to train on (\(lineCount) blank lines)")
+        }
         return total
     }
 

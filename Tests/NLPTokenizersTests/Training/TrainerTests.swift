@@ -48,4 +48,16 @@ final class TrainerTests: XCTestCase {
             XCTAssertEqual((error as? InputError)?.line, 2)
         }
     }
+
+    func testAnEmptyOrBlankCorpusIsAnError() throws {
+        for (text, message) in [("", "is empty; expected text to train on, a text a line"),
+                                ("\n\n", "holds no words to train on (2 blank lines)")] {
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID().uuidString).txt")
+            try Data(text.utf8).write(to: url)
+            defer { try? FileManager.default.removeItem(at: url) }
+            XCTAssertThrowsError(try TokenizerTraining.byteLevelBPE(files: [url.path], vocabularySize: 300)) { error in
+                XCTAssertEqual(error as? InputError, InputError(file: url.path, message))
+            }
+        }
+    }
 }

@@ -54,7 +54,10 @@ final class PretrainingDataTests: XCTestCase {
         let path = NSTemporaryDirectory() + "corpus-\(UUID().uuidString).txt"
         defer { unlink(path) }
         try Data([0x61, 0x0A, 0x0A, 0x62, 0xFF, 0x0A]).write(to: URL(fileURLWithPath: path))
-        let tokenizer = try LanguageModelRecipe.trainTokenizer(.char, files: ["/dev/null"], vocabularySize: 100, architecture: .gpt)
+        let letters = NSTemporaryDirectory() + "letters-\(UUID().uuidString).txt"
+        defer { unlink(letters) }
+        try Data("ab\n".utf8).write(to: URL(fileURLWithPath: letters))
+        let tokenizer = try LanguageModelRecipe.trainTokenizer(.char, files: [letters], vocabularySize: 100, architecture: .gpt)
         XCTAssertThrowsError(try TokenCorpus(files: [path], tokenizer: tokenizer, separator: 0)) { error in
             XCTAssertTrue("\(error)".hasPrefix("\(path):3: invalid UTF-8"), "\(error)")
         }
