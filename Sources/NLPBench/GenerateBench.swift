@@ -127,15 +127,14 @@ func trainShakespeare(_ options: BenchOptions, recurrent: Bool) throws {
     // the mean loss of `iterations` random batches of each split; timed with the steps, as nanoGPT's run is.
     let interval = recurrent ? 0 : options.int("eval-interval") ?? 0, iterations = options.int("eval-iters") ?? 20
     let evalGenerator = RandomGenerator(seed: 7)   // evaluations do not shift the training batches
+    /// nanoGPT's estimate: the mean of the batches' mean losses.
+    func meanLoss(_ batches: [(TokenBatch, [Int32])]) -> Double {
+        batches.reduce(0.0) { $0 + Double(evaluate($1.0, $1.1)) } / Double(batches.count)
+    }
     func estimate(_ data: [Int32]) -> Double {
         model.eval()
         defer { model.train() }
-        var total = 0.0
-        for _ in 0..<iterations {
-            let (input, targets) = randomWindows(data, batch: batch, length: length, generator: evalGenerator)
-            total += Double(evaluate(input, targets))
-        }
-        return total / Double(iterations)
+        return meanLoss((0..<iterations).map { _ in randomWindows(data, batch: batch, length: length, generator: evalGenerator) })
     }
     let name = recurrent ? "LSTM" : "GPT"
     model.train()
@@ -161,27 +160,20 @@ func trainShakespeare(_ options: BenchOptions, recurrent: Bool) throws {
     let validation = windowLoss(text.validation, length: length, evaluate)
     if interval == 0 {   // no cadence: nanoGPT's estimate once, after training
         let estimateGenerator = RandomGenerator(seed: 7)
-        valEstimate = 0
-        for _ in 0..<20 {
-            let (input, targets) = randomWindows(text.validation, batch: batch, length: length, generator: estimateGenerator)
-            valEstimate += Double(evaluate(input, targets)) / 20
-        }
+        valEstimate = meanLoss((0..<20).map { _ in
+            randomWindows(text.validation, batch: batch, length: length, generator: estimateGenerator)
+        })
     }
     // nanoGPT's estimate on the batches the driver chose for both sides (a line of window starts a batch).
     var sharedEstimate = Double.nan
     if let path = options.string("estimate-windows") {
         let batches = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { line in
-            line.split(separator: " ").compactMap { Int($0) }
+            line.split(separator: " ").map { Int($0) ?? -1 }   // a word that is not a number fails the check below
         }.filter { !$0.isEmpty }
         guard !batches.isEmpty, batches.allSatisfy({ $0.allSatisfy { $0 >= 0 && $0 + length < text.validation.count } }) else {
             throw BenchError("\(path): expected lines of window starts within the validation split")
         }
-        sharedEstimate = 0
-        for starts in batches {
-            let (input, targets) = windows(text.validation, starting: starts, length: length)
-            sharedEstimate += Double(evaluate(input, targets))
-        }
-        sharedEstimate /= Double(batches.count)
+        sharedEstimate = meanLoss(batches.map { windows(text.validation, starting: $0, length: length) })
     }
     if let out = options.string("out") {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
