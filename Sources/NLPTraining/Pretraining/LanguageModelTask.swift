@@ -35,10 +35,11 @@ public final class LanguageModelTask: TrainingTask {
     public let context: Int
     public let batchSize: Int
     let seed: UInt64
-    /// The replicas a causal LM's batches are split over (one a thread, each running its rows'
-    /// whole step); nil on one thread and for BERT, whose products are big enough to gain from
-    /// threaded kernels.
+    /// The replicas the batches are split over (one a thread, each running its rows' whole step
+    /// on single-threaded kernels); nil on one thread. BERT too: with OpenBLAS's own threads its
+    /// pre-training step spent more time handing work over and spinning than multiplying.
     enum Replicas {
+        case masked(DataParallel<BertForMaskedLM>)
         case gpt(DataParallel<GPTLanguageModel>)
         case recurrent(DataParallel<RecurrentLanguageModel>)
     }
@@ -53,6 +54,8 @@ public final class LanguageModelTask: TrainingTask {
         self.batchSize = batchSize
         self.seed = seed
         switch network {
+        case .masked(let bert, _, _, _) where Parallelism.threads > 1 && batchSize > 1:
+            replicas = .masked(DataParallel(bert) { BertForMaskedLM(bert.config) })
         case .gpt(let gpt) where Parallelism.threads > 1 && batchSize > 1:
             replicas = .gpt(DataParallel(gpt) { GPTLanguageModel(gpt.config) })
         case .recurrent(let lm) where Parallelism.threads > 1 && batchSize > 1:
@@ -111,6 +114,11 @@ public final class LanguageModelTask: TrainingTask {
         guard case .masked(let m, _, _, _) = network else {
             return logits(input).crossEntropy(targets: targets, reduction: reduction)
         }
+        return LanguageModelTask.maskedLoss(m, input, targets, reduction: reduction)
+    }
+
+    /// BERT's masked-LM loss on `m` (the primary or a replica).
+    static func maskedLoss(_ m: BertForMaskedLM, _ input: TokenBatch, _ targets: [Int32], reduction: LossReduction) -> Tensor {
         let hidden = m.bert(input)
         let positions = targets.indices.filter { targets[$0] != -100 }
         let picked = hidden.reshaped([input.batch * input.length, hidden.shape[2]]).gatherRows(positions.map { Int32($0) })   // [N, C]
@@ -125,6 +133,7 @@ public final class LanguageModelTask: TrainingTask {
 
     public func lossAndGradients(batch: [Int], step: Int) -> (loss: Float, items: Int) {
         switch replicas {
+        case .masked(let parallel): return split(batch, step, parallel) { LanguageModelTask.maskedLoss($0, $1, $2, reduction: .mean) }
         case .gpt(let parallel): return split(batch, step, parallel) { $0.loss($1, targets: $2) }
         case .recurrent(let parallel): return split(batch, step, parallel) { $0.loss($1, targets: $2).loss }
         case nil: return backpropagatedLoss(batch: batch, step: step)
@@ -139,6 +148,19 @@ public final class LanguageModelTask: TrainingTask {
         return (value, input.ids.count)
     }
 
+    /// The loss summed over a held-out batch's `counted` targets, split over the replicas as the
+    /// training steps are (a shard's mean times its share).
+    private func summedLoss(_ input: TokenBatch, _ targets: [Int32], counted: Int) -> Double {
+        let mean: Float
+        switch replicas {
+        case .masked(let parallel): mean = parallel.loss(input, targets: targets) { LanguageModelTask.maskedLoss($0, $1, $2, reduction: .mean) }
+        case .gpt(let parallel): mean = parallel.loss(input, targets: targets) { $0.loss($1, targets: $2) }
+        case .recurrent(let parallel): mean = parallel.loss(input, targets: targets) { $0.loss($1, targets: $2).loss }
+        case nil: return Double(loss(input, targets, reduction: .sum).scalar)
+        }
+        return Double(mean) * Double(counted)
+    }
+
     /// Mean loss per predicted token over the held-out blocks (fixed masks for BERT), and its
     /// exponential, the perplexity (the metric).
     public func evaluate() throws -> Evaluation? {
@@ -151,8 +173,9 @@ public final class LanguageModelTask: TrainingTask {
             for start in stride(from: 0, to: blocks.validation.count, by: batchSize) {
                 let starts = Array(blocks.validation[start..<min(start + batchSize, blocks.validation.count)])
                 let (input, targets) = example(starts, generator: generator)
-                total += Double(loss(input, targets, reduction: .sum).scalar)
-                count += targets.reduce(0) { $0 + ($1 == -100 ? 0 : 1) }
+                let counted = targets.reduce(0) { $0 + ($1 == -100 ? 0 : 1) }
+                total += summedLoss(input, targets, counted: counted)
+                count += counted
             }
         }
         let mean = total / Double(max(1, count))
