@@ -10,7 +10,8 @@ warm-up; padding and truncation off (the parity setting). The machine's load ave
 table: on a shared 2-core VM, compare ratios measured in the same run. This VM's speed drifts by ±25% from
 minute to minute, so each row's runs are interleaved: a run of the peer, then one process of ours, RUNS
 times; our encodeBatch at 1 and 2 threads alternate inside that process (two pairs each time, the order
-swapped), so a ratio compares runs that saw the same drift.
+swapped), so a ratio compares runs that saw the same drift; the 2-thread speed-up is the median of
+those pairs' ratios (each 2-thread run over the 1-thread run beside it).
 """
 import json, os, resource, statistics, subprocess, sys, tempfile, time
 
@@ -119,8 +120,9 @@ def main():
 
     rows = []   # (what, corpus, thr, ours median/min/max, peer name, peer median/min/max, ours MB per CPU-second)
 
-    def row(what, corpus, thr, mine, peer_name, peer, mine_cpu):
-        rows.append((what, corpus, thr, summary(mine["mb_per_s"]), peer_name, peer, statistics.median(mine_cpu["mb_per_cpu_s"])))
+    def row(what, corpus, thr, mine, peer_name, peer, mine_cpu, pair_ratios=None):
+        rows.append((what, corpus, thr, summary(mine["mb_per_s"]), peer_name, peer, statistics.median(mine_cpu["mb_per_cpu_s"]),
+                     pair_ratios and summary(pair_ratios)))
 
     hf = {"BERT WordPiece (MiniLM)": Tokenizer.from_file(MINILM), "GPT-2 byte-level BPE": Tokenizer.from_file(GPT2)}
     for t in hf.values():
@@ -159,8 +161,9 @@ def main():
             if gpt:
                 row(f"{name}, encode() per line", corpus, 1, mine, "tiktoken", summary(tk), mine)
             row(f"{name}, encode_batch", corpus, 1, one, "HF tokenizers", summary(peer1), one)
+            # The speed-up is the median of the pairs' (each 2-thread run over the 1-thread run next to it).
             row(f"{name}, encode_batch (ours: 2 threads vs our 1)", corpus, 2, two, "ours, 1 thread",
-                summary(one["mb_per_s"]), two)
+                summary(one["mb_per_s"]), two, sum((r["alternate"]["pair_ratios"] for r in batch_runs), []))
 
     # Loading tokenizer.json.
     loads = []
@@ -224,9 +227,10 @@ t.train([{paths["train"]!r}], tr); t.save({os.path.join(folder, "hf_trained.json
     # the CPU time of both).
     print("| what | corpus | thr | ours MB/s | peer | peer MB/s | ours / peer | ours MB per CPU-s |")
     print("|---|---|---|---|---|---|---|---|")
-    for what, corpus, thr, mine, peer_name, peer, cpu in rows:
+    for what, corpus, thr, mine, peer_name, peer, cpu, pairs in rows:
+        ratio = f"{pairs[0]:.2f}× [{pairs[1]:.2f}–{pairs[2]:.2f}] (pairs)" if pairs else f"{mine[0] / peer[0]:.1f}×"
         print(f"| {what} | {corpus} | {thr} | {mine[0]:.2f} [{mine[1]:.2f}–{mine[2]:.2f}] | {peer_name} | "
-              f"{peer[0]:.2f} [{peer[1]:.2f}–{peer[2]:.2f}] | {mine[0] / peer[0]:.1f}× | {cpu:.2f} |")
+              f"{peer[0]:.2f} [{peer[1]:.2f}–{peer[2]:.2f}] | {ratio} | {cpu:.2f} |")
     print("\n| load tokenizer.json | ours ms | HF ms | HF / ours |")
     print("|---|---|---|---|")
     for name, mine, peer in loads:

@@ -121,7 +121,11 @@ func trainShakespeare(_ options: BenchOptions, recurrent: Bool) throws {
             adam.zeroGrad()
             return loss
         }
-        evaluate = { input, targets in noGrad { gpt.loss(input, targets: targets).scalar } }
+        // nanoGPT's evaluations split over the threads too (its forward passes are timed with the steps).
+        evaluate = { input, targets in
+            if let parallel { return parallel.loss(input, targets: targets) { $0.loss($1, targets: $2) } }
+            return noGrad { gpt.loss(input, targets: targets).scalar }
+        }
     }
     // nanoGPT's eval cadence (GPT only, as the peer): every `interval` steps and after the last,
     // the mean loss of `iterations` random batches of each split; timed with the steps, as nanoGPT's run is.

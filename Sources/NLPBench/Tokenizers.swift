@@ -6,7 +6,8 @@ import NLPKit
 ///       MB/s over the lines of FILE (UTF-8 bytes without newlines), encode() per line on one thread,
 ///       or encodeBatch(all lines) on --threads; padding and truncation off; median of --runs.
 ///       --alternate-threads M: the batch runs alternate between --threads and M threads (its
-///       figures under "alternate"), so that both see the same drift of this machine's speed.
+///       figures under "alternate", with each adjacent pair's speed-up as "pair_ratios"), so that
+///       both see the same drift of this machine's speed.
 ///   load --tokenizer T [--runs N]          milliseconds to load tokenizer.json
 ///   train --model bpe|wordpiece --vocab-size N --output T FILES…   trainer seconds and peak RSS
 enum TokenizerBench {
@@ -45,6 +46,8 @@ enum TokenizerBench {
             // Each thread count: wall seconds and CPU seconds of its timed runs.
             var times: [Int: [Double]] = [:], cpuTimes: [Int: [Double]] = [:]
             var tokens = 0
+            // The timed runs in order (thread count, wall seconds): the pairs for `pair_ratios`.
+            var timedRuns: [(threads: Int, seconds: Double)] = []
             let schedule = alternate.map { other in
                 // Warm-ups of both, then pairs whose order swaps each time.
                 [threads, other] + (0..<runs).flatMap { $0 % 2 == 0 ? [threads, other] : [other, threads] }
@@ -66,6 +69,7 @@ enum TokenizerBench {
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                 if run >= warmUps {
                     times[runThreads, default: []].append(seconds)
+                    timedRuns.append((runThreads, seconds))
                     cpuTimes[runThreads, default: []].append(processCPUSeconds() - cpuStart)
                 }
                 tokens = count
@@ -79,7 +83,13 @@ enum TokenizerBench {
             if let alternate, alternate != threads {
                 let other = rates(times[alternate])
                 fields["alternate"] = ["threads": alternate, "mb_per_s": other, "mb_per_cpu_s": rates(cpuTimes[alternate]),
-                                       "median": other.isEmpty ? 0 : other[other.count / 2]]
+                                       "median": other.isEmpty ? 0 : other[other.count / 2],
+                                       // Each pair's speed-up of M threads over N (the two runs of a pair
+                                       // follow each other, so they saw the same drift of the machine's speed).
+                                       "pair_ratios": stride(from: 0, to: timedRuns.count - 1, by: 2).map { k -> Double in
+                                           let (a, b) = (timedRuns[k], timedRuns[k + 1])
+                                           return a.threads == threads ? a.seconds / b.seconds : b.seconds / a.seconds
+                                       }]
             }
             print(json(fields, median: wall))
         case "load":
