@@ -17,10 +17,6 @@ public final class TranslationTask: TrainingTask {
     /// Decoding of the dev set at each evaluation (greedy by default: fast and tracks BLEU well).
     public var devSearch = BeamSearchOptions(beamSize: 1)
 
-    /// The replicas a Transformer's batches are split over (one a thread, single-threaded kernels,
-    /// as BERT and GPT train); nil on one thread and for the recurrent model.
-    let parallel: DataParallel<EncoderDecoderModel>?
-
     public var model: Module { network }
     /// Target tokens of the training pairs.
     public var targetTokenCount: Int { targets.reduce(0) { $0 + $1.count + 1 } }
@@ -39,11 +35,6 @@ public final class TranslationTask: TrainingTask {
         self.labelSmoothing = labelSmoothing
         plan = Self.tokenBatches(sources: sources, targets: targets, batchTokens: batchTokens)
         guard !plan.isEmpty else { throw TrainingError.notEnoughData("no training pairs") }
-        if let transformer = model as? EncoderDecoderModel, Parallelism.threads > 1 {
-            parallel = DataParallel(transformer) { EncoderDecoderModel(transformer.config) }
-        } else {
-            parallel = nil
-        }
     }
 
     /// Pairs sorted by length and cut into batches whose padded size (rows × longest side + 1)
@@ -91,27 +82,9 @@ public final class TranslationTask: TrainingTask {
     }
 
     public func loss(batch: [Int], step: Int) -> (loss: Tensor, items: Int) {
-        (meanLoss(of: batch, on: network), targetTokens(of: batch[...]))
-    }
-
-    /// The label-smoothed cross-entropy per target token of `pairs` on `model` (the network or a replica).
-    func meanLoss(of pairs: [Int], on model: any TranslationModel) -> Tensor {
-        let (source, target, labels) = example(pairs)
-        return model(source: source, target: target).crossEntropy(targets: labels, labelSmoothing: labelSmoothing)
-    }
-
-    /// The predicted tokens of `pairs` (each target and its end token).
-    func targetTokens(of pairs: ArraySlice<Int>) -> Int { pairs.reduce(0) { $0 + targets[$1].count + 1 } }
-
-    public func lossAndGradients(batch: [Int], step: Int) -> (loss: Float, items: Int) {
-        guard let parallel, batch.count > 1 else { return backpropagatedLoss(batch: batch, step: step) }
-        // From the run's seed and the step, so a resumed run draws the same dropout masks.
-        parallel.seedReplicaDropout(RandomGenerator.default.state.seed &+ UInt64(step) &* 0x9E37_79B9_7F4A_7C15)
-        // Each shard pads to its own longest pair: the masked loss per token does not depend on it.
-        let value = parallel.lossAndGradients(rows: batch.count, weight: { targetTokens(of: batch[$0]) }) { copy, rows in
-            meanLoss(of: Array(batch[rows]), on: copy)
-        }
-        return (value, targetTokens(of: batch[...]))
+        let (source, target, labels) = example(batch)
+        let loss = network(source: source, target: target).crossEntropy(targets: labels, labelSmoothing: labelSmoothing)
+        return (loss, labels.reduce(0) { $0 + ($1 == -100 ? 0 : 1) })
     }
 
     /// Dev loss per target token (no smoothing) and dev BLEU / chrF of decoded translations.

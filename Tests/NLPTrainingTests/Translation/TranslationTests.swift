@@ -103,29 +103,6 @@ final class TranslationTests: XCTestCase {
         XCTAssertGreaterThan(score.bleu.score, bleu)
     }
 
-    /// On two threads a Transformer's batch is split over replicas (each shard padded to its own
-    /// longest pair); the loss and gradients must be the whole batch's, as one thread computes them.
-    func testSplitStepEqualsTheWholeBatch() throws {
-        let threads = Parallelism.threads
-        defer { Parallelism.setThreads(threads) }
-        func step(threads: Int) throws -> (loss: Float, items: Int, gradients: [Tensor], parallel: Bool) {
-            Parallelism.setThreads(threads)
-            let task = try makeTask(seed: 5)
-            let batch = task.batches(epoch: 0, seed: 9)[0]
-            let (loss, items) = task.lossAndGradients(batch: batch, step: 2)
-            return (loss, items, task.model.parameters().map { $0.grad!.copy() }, task.parallel != nil)
-        }
-        let whole = try step(threads: 1), split = try step(threads: 2)
-        XCTAssertFalse(whole.parallel)
-        XCTAssertTrue(split.parallel)
-        XCTAssertEqual(split.items, whole.items)
-        XCTAssertEqual(split.loss, whole.loss, accuracy: 1e-5)
-        for (a, b) in zip(split.gradients, whole.gradients) {
-            let largest = (0..<a.count).map { abs(a.data[$0] - b.data[$0]) }.max() ?? 0
-            XCTAssertLessThan(largest, 1e-5)
-        }
-    }
-
     func testSameSeedGivesTheSameModel() throws {
         let a = try makeTask(seed: 5), b = try makeTask(seed: 5)
         _ = try train(a, steps: 8, folder: dir + "/a")
