@@ -59,6 +59,7 @@ public final class TextGenerator {
     public convenience init(folder: String) throws {
         let decoder = try LanguageModelDecoders.decoder(for: try ModelFolder.load(folder), batch: 1)
         let tokenizer = try Tokenizer(contentsOfFile: ModelFolder.path(folder, ModelFolder.tokenizerFile))
+        try ModelFolder.checkTokenizer(tokenizer, fitsVocabulary: decoder.vocabularySize, in: folder)
         self.init(decoder: decoder, tokenizer: tokenizer)
     }
 

@@ -19,10 +19,7 @@ public final class Translator {
     public convenience init(folder: String) throws {
         let model = try Self.loadModel(folder: folder)
         let tokenizer = try Tokenizer(contentsOfFile: ModelFolder.path(folder, ModelFolder.tokenizerFile))
-        guard tokenizer.idCount <= model.vocabSize else {
-            throw ModelError.badConfig(file: ModelFolder.path(folder, ModelFolder.configFile), key: "vocab_size",
-                                       expected: "at least the tokenizer's \(tokenizer.idCount) ids")
-        }
+        try ModelFolder.checkTokenizer(tokenizer, fitsVocabulary: model.vocabSize, in: folder)
         self.init(model: model, tokenizer: tokenizer)
     }
 

@@ -27,6 +27,7 @@ public final class TextClassifier {
                                          what: "model for classification: it holds a \(Self.kind(of: loaded)); fine-tune it first with `nlp finetune --base \(folder)`")
         }
         let tokenizer = try Self.tokenizer(in: folder, maxPositions: model.config.maxPositions)
+        try ModelFolder.checkTokenizer(tokenizer, fitsVocabulary: model.config.vocabSize, in: folder)
         self.init(model: model, tokenizer: tokenizer, padId: Int32(model.config.padTokenId))
     }
 

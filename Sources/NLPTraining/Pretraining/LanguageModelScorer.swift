@@ -33,6 +33,10 @@ public final class LanguageModelScorer {
             throw ModelError.unsupported(file: ModelFolder.path(folder, ModelFolder.configFile),
                                          what: "model for scoring: it holds a \(TextClassifier.kind(of: loaded)), neither a classifier nor a causal language model")
         }
+        switch network {
+        case .gpt(let m): try ModelFolder.checkTokenizer(tokenizer, fitsVocabulary: m.config.vocabSize, in: folder)
+        case .recurrent(let m): try ModelFolder.checkTokenizer(tokenizer, fitsVocabulary: m.config.vocabSize, in: folder)
+        }
         separator = try LanguageModelRecipe.separator(of: tokenizer, for: .gpt)
     }
 

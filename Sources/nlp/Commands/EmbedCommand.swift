@@ -47,7 +47,8 @@ struct EmbedCommand: ParsableCommand {
     func run() throws {
         try global.apply()
         let embedder = try SentenceEmbedder(folder: model)
-        let encoder: TextEncoder = try TokenizerTextEncoder(tokenizerFile: ModelFolder.path(model, ModelFolder.tokenizerFile))
+        let encoder = try TokenizerTextEncoder(tokenizerFile: ModelFolder.path(model, ModelFolder.tokenizerFile))
+        try ModelFolder.checkTokenizer(encoder.tokenizer, fitsVocabulary: embedder.model.config.vocabSize, in: model)
         let reader = try openTextInput(file, lossy: lossy)
         var output = EmbeddingOutput(format: format)
         var chunk: [String] = []

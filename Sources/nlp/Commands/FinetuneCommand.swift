@@ -143,6 +143,7 @@ struct FinetuneCommand: ResumableTrainingCommand {
         tokenizer.truncation = Truncation(maxLength: settings.maxLength)
         let classifier = try BertForSequenceClassification.load(folder: choice.folder, labels: labels, pooling: settings.pooling,
                                                                 generator: RandomGenerator(seed: seed))
+        try ModelFolder.checkTokenizer(tokenizer, fitsVocabulary: classifier.config.vocabSize, in: choice.folder)
         guard settings.maxLength <= classifier.config.maxPositions else {
             throw CLIError("--max-length \(settings.maxLength) is longer than the base's \(classifier.config.maxPositions) positions")
         }
