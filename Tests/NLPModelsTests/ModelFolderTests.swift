@@ -1,6 +1,7 @@
 import Foundation
 import NLPModels
 import NLPTensor
+import NLPTokenizers
 import XCTest
 
 /// The model folder: save/load round trips of every architecture, Hugging Face prefix handling,
@@ -112,6 +113,16 @@ final class ModelFolderTests: XCTestCase {
             return XCTFail("the LSTM translation model reloads as itself")
         }
         assertSameOutput(noGrad { lstm(source: batch, target: batch) }, noGrad { reloaded(source: batch, target: batch) })
+    }
+
+    /// A tokenizer with more ids than the model's vocab_size is refused at load, naming both files.
+    func testTokenizerWithMoreIdsThanTheVocabularyIsOneError() throws {
+        let words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "a", "b", "c"]
+        let tokenizer = try Tokenizer.bertWordPiece(vocabulary: words.enumerated().map { ($1, $0) })
+        XCTAssertNoThrow(try ModelFolder.checkTokenizer(tokenizer, fitsVocabulary: 8, in: folder))
+        XCTAssertThrowsError(try ModelFolder.checkTokenizer(tokenizer, fitsVocabulary: 7, in: folder)) { error in
+            XCTAssertEqual("\(error)", "\(folder!)/config.json: \"vocab_size\" should be at least the 8 ids of \(folder!)/tokenizer.json, not 7")
+        }
     }
 
     func testErrorsNameTheFileAndTheFirstMismatch() throws {

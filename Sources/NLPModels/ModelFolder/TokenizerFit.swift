@@ -7,8 +7,7 @@ extension ModelFolder {
     public static func checkTokenizer(_ tokenizer: Tokenizer, fitsVocabulary vocabularySize: Int, in folder: String) throws {
         guard tokenizer.idCount <= vocabularySize else {
             throw ModelError.badConfig(file: path(folder, configFile), key: "vocab_size",
-                                       expected: "at least the tokenizer's \(tokenizer.idCount) ids (\(path(folder, tokenizerFile)) "
-                                           + "holds \(tokenizer.idCount), the model \(vocabularySize))")
+                                       expected: "at least the \(tokenizer.idCount) ids of \(path(folder, tokenizerFile)), not \(vocabularySize)")
         }
     }
 }

@@ -27,15 +27,15 @@ public final class LanguageModelScorer {
         tokenizer.padding = nil
         self.tokenizer = tokenizer
         switch loaded {
-        case .gpt(let m): network = .gpt(m); context = m.config.maxPositions
-        case .recurrent(let m): network = .recurrent(m); context = 256
+        case .gpt(let m):
+            try ModelFolder.checkTokenizer(tokenizer, fitsVocabulary: m.config.vocabSize, in: folder)
+            network = .gpt(m); context = m.config.maxPositions
+        case .recurrent(let m):
+            try ModelFolder.checkTokenizer(tokenizer, fitsVocabulary: m.config.vocabSize, in: folder)
+            network = .recurrent(m); context = 256
         default:
             throw ModelError.unsupported(file: ModelFolder.path(folder, ModelFolder.configFile),
                                          what: "model for scoring: it holds a \(TextClassifier.kind(of: loaded)), neither a classifier nor a causal language model")
-        }
-        switch network {
-        case .gpt(let m): try ModelFolder.checkTokenizer(tokenizer, fitsVocabulary: m.config.vocabSize, in: folder)
-        case .recurrent(let m): try ModelFolder.checkTokenizer(tokenizer, fitsVocabulary: m.config.vocabSize, in: folder)
         }
         separator = try LanguageModelRecipe.separator(of: tokenizer, for: .gpt)
     }

@@ -42,6 +42,22 @@ public final class LanguageModelTask: TrainingTask {
         case masked(DataParallel<BertForMaskedLM>)
         case gpt(DataParallel<GPTLanguageModel>)
         case recurrent(DataParallel<RecurrentLanguageModel>)
+
+        /// The batch's mean loss over its counted targets, its rows split over the replicas. A training
+        /// step (`dropoutSeed` given: the replicas' dropout restarts from it) also adds the gradient to
+        /// the primary's parameters; an evaluation (nil) makes no graph.
+        func meanLoss(_ input: TokenBatch, _ targets: [Int32], dropoutSeed: UInt64?) -> Float {
+            func run<Model>(_ parallel: DataParallel<Model>, _ loss: (Model, TokenBatch, [Int32]) -> Tensor) -> Float {
+                guard let dropoutSeed else { return parallel.loss(input, targets: targets, loss) }
+                parallel.seedReplicaDropout(dropoutSeed)
+                return parallel.lossAndGradients(input, targets: targets, loss)
+            }
+            switch self {
+            case .masked(let parallel): return run(parallel) { LanguageModelTask.maskedLoss($0, $1, $2, reduction: .mean) }
+            case .gpt(let parallel): return run(parallel) { $0.loss($1, targets: $2) }
+            case .recurrent(let parallel): return run(parallel) { $0.loss($1, targets: $2).loss }
+            }
+        }
     }
     let replicas: Replicas?
 
@@ -132,33 +148,18 @@ public final class LanguageModelTask: TrainingTask {
     }
 
     public func lossAndGradients(batch: [Int], step: Int) -> (loss: Float, items: Int) {
-        switch replicas {
-        case .masked(let parallel): return split(batch, step, parallel) { LanguageModelTask.maskedLoss($0, $1, $2, reduction: .mean) }
-        case .gpt(let parallel): return split(batch, step, parallel) { $0.loss($1, targets: $2) }
-        case .recurrent(let parallel): return split(batch, step, parallel) { $0.loss($1, targets: $2).loss }
-        case nil: return backpropagatedLoss(batch: batch, step: step)
-        }
-    }
-
-    private func split<Model: Module>(_ batch: [Int], _ step: Int, _ parallel: DataParallel<Model>,
-                                      _ loss: (Model, TokenBatch, [Int32]) -> Tensor) -> (loss: Float, items: Int) {
+        guard let replicas else { return backpropagatedLoss(batch: batch, step: step) }
         let (input, targets) = example(batch.map { blocks.train[$0] }, generator: Trainer.stepGenerator(seed: seed, step: step, stream: 1))
-        parallel.seedReplicaDropout(seed &+ UInt64(step) &* 0x9E37_79B9_7F4A_7C15)   // a resumed run draws the same masks
-        let value = parallel.lossAndGradients(input, targets: targets, loss)
+        // From the run's seed and the step: a resumed run draws the same masks.
+        let value = replicas.meanLoss(input, targets, dropoutSeed: seed &+ UInt64(step) &* 0x9E37_79B9_7F4A_7C15)
         return (value, input.ids.count)
     }
 
     /// The loss summed over a held-out batch's `counted` targets, split over the replicas as the
     /// training steps are (a shard's mean times its share).
     private func summedLoss(_ input: TokenBatch, _ targets: [Int32], counted: Int) -> Double {
-        let mean: Float
-        switch replicas {
-        case .masked(let parallel): mean = parallel.loss(input, targets: targets) { LanguageModelTask.maskedLoss($0, $1, $2, reduction: .mean) }
-        case .gpt(let parallel): mean = parallel.loss(input, targets: targets) { $0.loss($1, targets: $2) }
-        case .recurrent(let parallel): mean = parallel.loss(input, targets: targets) { $0.loss($1, targets: $2).loss }
-        case nil: return Double(loss(input, targets, reduction: .sum).scalar)
-        }
-        return Double(mean) * Double(counted)
+        guard let replicas else { return Double(loss(input, targets, reduction: .sum).scalar) }
+        return Double(replicas.meanLoss(input, targets, dropoutSeed: nil)) * Double(counted)
     }
 
     /// Mean loss per predicted token over the held-out blocks (fixed masks for BERT), and its
