@@ -28,11 +28,18 @@ struct NLP: ParsableCommand {
         }
     }
 
+    /// `nlp SUBCOMMAND --help` for the subcommand on the command line, else `nlp --help`.
+    static var helpCommand: String {
+        let names = configuration.subcommands.map { $0._commandName }
+        let sub = CommandLine.arguments.dropFirst().first { names.contains($0) }
+        return ["nlp", sub, "--help"].compactMap { $0 }.joined(separator: " ")
+    }
+
     /// Prints an error as one line on stderr and exits: 2 for usage errors, 1 for bad input.
     static func exitReporting(_ error: Error) -> Never {
         let code = exitCode(for: error)
         if code == .validationFailure {
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            FileHandle.standardError.write(Data("nlp: error: \(message(for: error)) (see '\(helpCommand)')\n".utf8))
             Foundation.exit(2)
         }
         if error is ExitCode || code == .success {

@@ -41,4 +41,17 @@ final class EvalSegmenterCommandTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("test.txt: ends at line 2"), result.stderr)
         XCTAssertEqual(try NLPCommand.run(["eval-segmenter", "--segmented", "--mode", "dict", "--gold", gold.path, test.path]).status, 2)
     }
+
+    func testLinesWithOtherCharactersAreScoredWithANote() throws {
+        let dir = try NLPCommand.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let gold = dir.appendingPathComponent("gold.txt"), test = dir.appendingPathComponent("test.txt")
+        try Data("我们  喜欢\n北京  很  大\n".utf8).write(to: gold)
+        try Data("我们 喜欢\n上海 很 大\n".utf8).write(to: test)
+        let result = try NLPCommand.run(["eval-segmenter", "--segmented", "--gold", gold.path, test.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("note: 1 line(s) of \(test.path) hold other characters than \(gold.path) (the first: line 2)"),
+                      result.stderr)
+        XCTAssertTrue(result.stdout.contains("recall\t0.8000"), result.stdout)
+    }
 }

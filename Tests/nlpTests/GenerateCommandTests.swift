@@ -134,12 +134,14 @@ final class GenerateCommandTests: XCTestCase {
         let blank = try generate(["--model", Self.gpt, "--prompts", prompts])
         XCTAssertEqual(blank.status, 1)
         XCTAssertEqual(blank.stderr, "nlp: error: \(prompts):2: the prompt is empty: give some text to continue\n")
+        XCTAssertEqual(blank.stdout, "", "every prompt is checked before the first is generated")
 
         let partly = try generate(["--model", Self.gpt, "--prompt", "the ☃", "--max-new-tokens", "3"])
         XCTAssertEqual(partly.status, 0, partly.stderr)
         XCTAssertTrue(partly.stderr.contains("lacks “☃” (U+2603)"), partly.stderr)
 
         for usage in [["--prompt", "a", "--top-p", "0"], ["--prompt", "a", "--temperature", "-1"], ["--prompt", "a", "--beam", "2", "--top-k", "3"],
+                      ["--prompt", "a", "--greedy", "--temperature", "0.5"], ["--prompt", "a", "--stop", ""],
                       [], ["--prompt", "a", "--prompts", prompts]] {
             let result = try generate(["--model", Self.gpt] + usage)
             XCTAssertEqual(result.status, 2, "\(usage): \(result.stderr)")

@@ -13,6 +13,12 @@ final class GlobalOptionsTests: XCTestCase {
     func testUnknownSubcommandIsAUsageError() throws {
         let result = try NLPCommand.run(["no-such-command"])
         XCTAssertEqual(result.status, 2, result.stderr)
-        XCTAssertFalse(result.stderr.isEmpty)
+        XCTAssertEqual(result.stderr, "nlp: error: Unexpected argument 'no-such-command' (see 'nlp --help')\n")
+    }
+
+    func testAnOptionOutOfItsRangeIsOneLine() throws {
+        let result = try NLPCommand.run(["finetune", "--epochs", "0", "rows.tsv"])
+        XCTAssertEqual(result.status, 2, result.stderr)
+        XCTAssertEqual(result.stderr, "nlp: error: --epochs must be between 1 and 1000, got 0 (see 'nlp finetune --help')\n")
     }
 }

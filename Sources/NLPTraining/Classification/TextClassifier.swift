@@ -23,8 +23,13 @@ public final class TextClassifier {
     public convenience init(folder: String) throws {
         let loaded = try ModelFolder.load(folder)
         guard case .sequenceClassifier(let model) = loaded else {
+            let advice: String
+            switch loaded {
+            case .bert, .maskedLanguageModel: advice = "fine-tune it first with `nlp finetune --base \(folder)`"
+            default: advice = "classification needs a classifier fine-tuned from a BERT base (`nlp finetune`)"
+            }
             throw ModelError.unsupported(file: ModelFolder.path(folder, ModelFolder.configFile),
-                                         what: "model for classification: it holds a \(Self.kind(of: loaded)); fine-tune it first with `nlp finetune --base \(folder)`")
+                                         what: "model for classification: it holds a \(Self.kind(of: loaded)); \(advice)")
         }
         let tokenizer = try Self.tokenizer(in: folder, maxPositions: model.config.maxPositions)
         try ModelFolder.checkTokenizer(tokenizer, fitsVocabulary: model.config.vocabSize, in: folder)

@@ -13,7 +13,7 @@ struct Decode: ParsableCommand {
     @Flag(help: "Keep the special tokens ([CLS], <|endoftext|>, …) in the text.")
     var keepSpecial = false
 
-    @Argument(help: "The input file of ids (default: standard input).")
+    @Argument(help: "The input file of ids; - is standard input.")
     var file: String = "-"
 
     @OptionGroup var global: GlobalOptions

@@ -75,6 +75,10 @@ struct GenerateCommand: ParsableCommand {
             }
             if numSamples > 1 { throw ValidationError("--beam gives one result per prompt: drop --num-samples") }
         }
+        if greedy && (topK != nil || topP != nil || temperature != 1) {
+            throw ValidationError("--greedy always takes the likeliest token: drop --temperature, --top-k and --top-p")
+        }
+        if stop.contains("") { throw ValidationError("--stop needs a non-empty text") }
         do {
             try sampling.validate()
         } catch let error as GenerationError {
@@ -106,14 +110,16 @@ struct GenerateCommand: ParsableCommand {
                                       tokenizer: tokenizer)
         var first = true
 
-        for (text, place) in try promptList() {
-            let encoded: EncodedPrompt
+        // Every prompt is checked before the first is generated, so a bad line stops nothing half-way.
+        let encodedPrompts = try promptList().map { text, place in
             do {
-                encoded = try generator.encode(prompt: text)
+                return (text, try generator.encode(prompt: text))
             } catch let error as GenerationError {
                 guard let place else { throw CLIError("--prompt: \(error.description)") }
                 throw InputError(file: place.file, line: place.line, error.description)
             }
+        }
+        for (text, encoded) in encodedPrompts {
             if !encoded.unknownCharacters.isEmpty {
                 log.say("note: the model's vocabulary lacks \(GenerationError.list(encoded.unknownCharacters)) "
                         + "(each is read as the unknown token)")

@@ -33,7 +33,7 @@ struct Tokenize: ParsableCommand {
     @Flag(help: "Replace invalid UTF-8 with U+FFFD instead of stopping with an error.")
     var lossy = false
 
-    @Argument(help: "The input text file (default: standard input).")
+    @Argument(help: "The input text file; - is standard input.")
     var file: String = "-"
 
     @OptionGroup var global: GlobalOptions

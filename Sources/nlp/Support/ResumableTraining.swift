@@ -41,7 +41,11 @@ final class RunFolder {
 
     init(_ path: String, resuming: Bool) throws {
         self.path = path
-        created = !FileManager.default.fileExists(atPath: path)
+        var isFolder: ObjCBool = false
+        created = !FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+        if !created && !isFolder.boolValue {
+            throw CLIError("\(path): is a file, not a folder; -o names the output folder")
+        }
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         if !resuming && FileManager.default.fileExists(atPath: ModelFolder.path(path, TrainerState.fileName)) {
             throw CLIError("\(path): holds an unfinished run; continue it with --resume or choose another -o")

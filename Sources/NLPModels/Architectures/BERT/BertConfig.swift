@@ -36,6 +36,10 @@ public struct BertConfig: Equatable, Sendable {
     /// From a config.json (Hugging Face's defaults for absent keys, as BertConfig has them).
     public init(json c: ConfigJSON) throws {
         self.init()
+        // A GPT or recurrent folder would otherwise fail later on a missing BERT tensor.
+        if let type = try c.optionalString("model_type"), type != "bert" {
+            throw ModelError.unsupported(file: c.file, what: "model_type \"\(type)\" here: this needs a BERT encoder (model_type \"bert\")")
+        }
         vocabSize = try c.int("vocab_size", default: vocabSize)
         hiddenSize = try c.int("hidden_size", default: hiddenSize)
         layers = try c.int("num_hidden_layers", default: layers)
