@@ -30,12 +30,18 @@ final class EvalSegmenterCommandTests: XCTestCase {
         XCTAssertEqual(json["precision"] as! Double, 5.0 / 7, accuracy: 1e-12)
     }
 
-    func testMisalignedFilesAreAnError() throws {
+    /// gold.txt and test.txt written in a new folder, removed after the test.
+    func goldAndTest(_ goldText: String, _ testText: String) throws -> (gold: URL, test: URL) {
         let dir = try NLPCommand.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
         let gold = dir.appendingPathComponent("gold.txt"), test = dir.appendingPathComponent("test.txt")
-        try Data("我们  喜欢\n北京\n".utf8).write(to: gold)
-        try Data("我们 喜欢\n".utf8).write(to: test)
+        try Data(goldText.utf8).write(to: gold)
+        try Data(testText.utf8).write(to: test)
+        return (gold, test)
+    }
+
+    func testMisalignedFilesAreAnError() throws {
+        let (gold, test) = try goldAndTest("我们  喜欢\n北京\n", "我们 喜欢\n")
         let result = try NLPCommand.run(["eval-segmenter", "--segmented", "--gold", gold.path, test.path])
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.stderr.contains("test.txt: ends at line 2"), result.stderr)
@@ -43,11 +49,7 @@ final class EvalSegmenterCommandTests: XCTestCase {
     }
 
     func testLinesWithOtherCharactersAreScoredWithANote() throws {
-        let dir = try NLPCommand.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let gold = dir.appendingPathComponent("gold.txt"), test = dir.appendingPathComponent("test.txt")
-        try Data("我们  喜欢\n北京  很  大\n".utf8).write(to: gold)
-        try Data("我们 喜欢\n上海 很 大\n".utf8).write(to: test)
+        let (gold, test) = try goldAndTest("我们  喜欢\n北京  很  大\n", "我们 喜欢\n上海 很 大\n")
         let result = try NLPCommand.run(["eval-segmenter", "--segmented", "--gold", gold.path, test.path])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stderr.contains("note: 1 line(s) of \(test.path) hold other characters than \(gold.path) (the first: line 2)"),

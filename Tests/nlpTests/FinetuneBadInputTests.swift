@@ -65,14 +65,13 @@ final class FinetuneBadInputTests: XCTestCase {
                            "empty.tsv: is empty; expected one text a line")
         // -o naming a file, and a base that is not a BERT encoder (a GPT language model).
         let file = try write("a-file", "x\n")
-        assertOneLineError(try NLPCommand.run(["finetune", try write("rows.tsv", (0..<20).map { "t\($0)\t\($0 % 2)\n" }.joined()),
-                                               "--base", base, "-o", file]), "a-file: is a file, not a folder")
+        let rows = try write("rows.tsv", (0..<20).map { "t\($0)\t\($0 % 2)\n" }.joined())
+        assertOneLineError(try NLPCommand.run(["finetune", rows, "--base", base, "-o", file]), "a-file: is a file, not a folder")
         let corpus = try write("lm.txt", (0..<50).map { "the cat sat \($0)\n" }.joined())
         let gpt = dir.appendingPathComponent("gpt").path
         XCTAssertEqual(try NLPCommand.run(["pretrain", "--arch", "gpt", "--train-tokenizer", "char", corpus, "-o", gpt, "--steps", "2",
                                            "--layers", "1", "--dim", "16", "--heads", "2", "--context", "16", "--batch-size", "4",
                                            "--threads", "1"]).status, 0)
-        let rows = dir.appendingPathComponent("rows.tsv").path
         assertOneLineError(try NLPCommand.run(["finetune", rows, "--base", gpt, "-o", dir.appendingPathComponent("o-gpt").path]),
                            "config.json: unsupported model_type \"gpt2\" here: this needs a BERT encoder")
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("o-gpt").path))
