@@ -135,3 +135,74 @@ extension FusedAttentionTests {
         GradientCheck.check([q, kv]) { x in Tensor.scaledDotProductAttention(query: x[0], packedKeyValue: x[1], heads: 2, keyMask: keyMask) }
     }
 }
+
+/// Causal attention longer than one query block (AttentionMasking.causalBlockRows): each block
+/// multiplies only the keys its rows see, and the key-side gradients sum over the blocks.
+extension FusedAttentionTests {
+    /// Gradients of Σ attention ⊙ R with respect to q, k and v (R fixed).
+    func gradients(_ inputs: [Tensor], _ f: ([Tensor]) -> Tensor) -> [[Float]] {
+        for t in inputs { t.grad = nil }
+        let out = f(inputs)
+        (out * Tensor.uniform(out.shape, low: -1, high: 1, generator: RandomGenerator(seed: 98))).sum().backward()
+        return inputs.map { $0.grad?.scalars ?? [] }
+    }
+
+    func testCausalOverSeveralQueryBlocksMatchesComposedAttention() {
+        let (b, t, heads, d) = (2, 2 * AttentionMasking.causalBlockRows + 7, 2, 4)
+        let inputs = (0..<3).map { GradientCheck.random([b, t, heads * d], seed: 50 + UInt64($0)) }
+        let mask = additive(keyMask: nil, causalQueries: t, keys: t, batch: b)
+        let fusedForward = Tensor.scaledDotProductAttention(query: inputs[0], key: inputs[1], value: inputs[2], heads: heads, causal: true)
+        let reference = composed(inputs[0], inputs[1], inputs[2], heads: heads, mask: mask)
+        assertClose(fusedForward.scalars, reference.scalars, tolerance: 1e-5)
+        let fused = gradients(inputs) { x in
+            Tensor.scaledDotProductAttention(query: x[0], key: x[1], value: x[2], heads: heads, causal: true)
+        }
+        let expected = gradients(inputs) { x in composed(x[0], x[1], x[2], heads: heads, mask: mask) }
+        for (role, (got, want)) in zip(["query", "key", "value"], zip(fused, expected)) {
+            assertClose(got, want, tolerance: 1e-4, role)
+        }
+    }
+
+    /// Packed self-attention (one tensor, three roles) whose gradient buffer is written by every
+    /// block, and key rows no query sees when the cache holds more keys than the queries reach.
+    func testCausalBlocksWithPackedOperandsAndUnseenKeys() {
+        let t = AttentionMasking.causalBlockRows + 9
+        let packed = GradientCheck.random([1, t, 12], seed: 60)
+        let parts = packed.split(into: 3, axis: 2)
+        assertClose(packed.packedSelfAttention(heads: 2, causal: true).scalars,
+                    Tensor.scaledDotProductAttention(query: parts[0], key: parts[1], value: parts[2], heads: 2, causal: true).scalars,
+                    tolerance: 1e-6)
+        let fused = gradients([packed]) { x in x[0].packedSelfAttention(heads: 2, causal: true) }[0]
+        let viaSplit = gradients([packed]) { x in
+            let p = x[0].split(into: 3, axis: 2)
+            return composed(p[0], p[1], p[2], heads: 2, mask: additive(keyMask: nil, causalQueries: t, keys: t, batch: 1))
+        }[0]
+        assertClose(fused, viaSplit, tolerance: 1e-4)
+        // Queries 0..<t over t + 5 keys with offset 0: the last 5 keys are never seen, their gradient is 0.
+        let q = GradientCheck.random([1, t, 4], seed: 61), kv = GradientCheck.random([1, t + 5, 4], seed: 62)
+        let grads = gradients([q, kv]) { x in
+            Tensor.scaledDotProductAttention(query: x[0], key: x[1], value: x[1], heads: 1, causal: true)
+        }
+        XCTAssertEqual(Array(grads[1].suffix(5 * 4)), [Float](repeating: 0, count: 20))
+        XCTAssertTrue(grads[1].prefix(t * 4).contains { $0 != 0 })
+    }
+
+    /// A chunk of queries after cached keys (queryOffset > 0), longer than one block.
+    func testCausalBlocksAfterCachedKeysMatchFullAttention() {
+        let (t, cached, width) = (AttentionMasking.causalBlockRows + 20, 11, 8)
+        let q = GradientCheck.random([2, t, width], seed: 70)
+        let k = GradientCheck.random([2, t, width], seed: 71), v = GradientCheck.random([2, t, width], seed: 72)
+        let full = Tensor.scaledDotProductAttention(query: q, key: k, value: v, heads: 2, causal: true)
+        let chunk = Tensor.scaledDotProductAttention(query: q.slice(axis: 1, cached..<t), key: k, value: v, heads: 2,
+                                                     causal: true, queryOffset: cached)
+        assertClose(chunk.scalars, full.slice(axis: 1, cached..<t).scalars, tolerance: 1e-5)
+    }
+
+    func testGradientsWithDropoutOverSeveralBlocks() {
+        let inputs = (0..<3).map { GradientCheck.random([1, AttentionMasking.causalBlockRows + 3, 4], seed: 80 + UInt64($0)) }
+        GradientCheck.check(inputs) { x in
+            Tensor.scaledDotProductAttention(query: x[0], key: x[1], value: x[2], heads: 2, causal: true, dropout: 0.3,
+                                             generator: RandomGenerator(seed: 5))
+        }
+    }
+}

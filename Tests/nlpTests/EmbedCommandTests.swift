@@ -68,7 +68,7 @@ final class EmbedCommandTests: XCTestCase {
     func testBadInputIsOneErrorLine() throws {
         let missing = try NLPCommand.run(["embed", "--model", "/no/such/model"], input: Data("hello\n".utf8))
         XCTAssertEqual(missing.status, 1)
-        XCTAssertEqual(missing.stderr, "nlp: error: /no/such/model: no such file\n")
+        XCTAssertEqual(missing.stderr, "nlp: error: /no/such/model: no such folder (a model is a folder with config.json and model.safetensors)\n")
         let usage = try NLPCommand.run(["embed", "--model", Self.model, "--batch-size", "0"])
         XCTAssertEqual(usage.status, 2, usage.stderr)
         try requireModel()

@@ -116,3 +116,18 @@ final class FinetuneBadInputTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/trainer_state.json"))
     }
 }
+
+extension FinetuneBadInputTests {
+    /// A negative number after a numeric option is that option's value (so its own check
+    /// answers), not a missing value followed by an unknown option "-1".
+    func testNegativeNumbersReachTheOptionsCheck() throws {
+        let rows = try write("rows.tsv", "a good film\tpos\na bad film\tneg\n")
+        let finetune = try NLPCommand.run(["finetune", rows, "--lr", "-1"])
+        XCTAssertNotEqual(finetune.status, 0)
+        XCTAssertTrue(finetune.stderr.contains("--lr must be a positive number"), finetune.stderr)
+        let generate = try NLPCommand.run(["generate", "--model", dir.path, "--prompt", "a", "--temperature", "-0.5"])
+        XCTAssertNotEqual(generate.status, 0)
+        XCTAssertTrue(generate.stderr.contains("--temperature"), generate.stderr)
+        XCTAssertFalse(generate.stderr.lowercased().contains("missing value"), generate.stderr)
+    }
+}

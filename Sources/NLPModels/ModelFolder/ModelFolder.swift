@@ -18,7 +18,7 @@ public enum ModelFolder {
     public static func readConfig(_ folder: String) throws -> ConfigJSON {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else {
-            throw ModelError.missingFile(folder)
+            throw ModelError.unreadable(file: folder, reason: "no such folder (a model is a folder with config.json and model.safetensors)")
         }
         guard isDirectory.boolValue else {
             throw ModelError.unreadable(file: folder, reason: "not a folder (a model is a folder with config.json and model.safetensors)")

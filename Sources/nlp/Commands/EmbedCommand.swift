@@ -31,7 +31,7 @@ struct EmbedCommand: ParsableCommand {
     @Flag(help: "Replace invalid UTF-8 by U+FFFD instead of stopping at it.")
     var lossy = false
 
-    @Option(name: .customLong("batch-size"), help: "Sentences per batch.")
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Sentences per batch.")
     var batchSize: Int = 32
 
     @Argument(help: "Text file, or - for standard input.")

@@ -32,40 +32,40 @@ struct FinetuneCommand: ResumableTrainingCommand {
     @Option(name: .shortAndLong, help: "Output model folder (default: runs/finetune-NAME).")
     var output: String?
 
-    @Option(help: "Passes over the training rows.")
+    @Option(parsing: .unconditional, help: "Passes over the training rows.")
     var epochs: Int?
 
-    @Option(help: "Examples per step.")
+    @Option(parsing: .unconditional, help: "Examples per step.")
     var batchSize: Int?
 
-    @Option(help: "Peak learning rate (AdamW).")
+    @Option(parsing: .unconditional, help: "Peak learning rate (AdamW).")
     var lr: Float?
 
-    @Option(help: "Share of the steps spent warming up.")
+    @Option(parsing: .unconditional, help: "Share of the steps spent warming up.")
     var warmup: Double?
 
-    @Option(help: "Longest input in tokens (longer texts are cut).")
+    @Option(parsing: .unconditional, help: "Longest input in tokens (longer texts are cut).")
     var maxLength: Int?
 
     @Option(help: "mean (of the token states) or pooler ([CLS] through BERT's pooler).")
     var pooling: ClassifierPooling?
 
-    @Option(help: "Stop after this many dev evaluations without a better accuracy.")
+    @Option(parsing: .unconditional, help: "Stop after this many dev evaluations without a better accuracy.")
     var patience: Int?
 
-    @Option(help: "Dev evaluations per epoch.")
+    @Option(parsing: .unconditional, help: "Dev evaluations per epoch.")
     var evaluationsPerEpoch: Int?
 
-    @Option(help: "The new head's learning rate as a multiple of the encoder's.")
+    @Option(parsing: .unconditional, help: "The new head's learning rate as a multiple of the encoder's.")
     var headLrScale: Float?
 
-    @Option(help: "Layer-wise learning-rate decay: each encoder layer learns at this multiple of the one above (1: off).")
+    @Option(parsing: .unconditional, help: "Layer-wise learning-rate decay: each encoder layer learns at this multiple of the one above (1: off).")
     var layerDecay: Float?
 
-    @Option(help: "Judge and keep an exponential moving average of the weights with this decay per step (e.g. 0.99; 0: off).")
+    @Option(parsing: .unconditional, help: "Judge and keep an exponential moving average of the weights with this decay per step (e.g. 0.99; 0: off).")
     var ema: Float?
 
-    @Option(help: "Steps between checkpoints (for --resume).")
+    @Option(parsing: .unconditional, help: "Steps between checkpoints (for --resume).")
     var checkpointEvery = 500
 
     @Option(help: "Seed of the split, head initialization, data order and dropout.")

@@ -31,31 +31,31 @@ struct GenerateCommand: ParsableCommand {
     @Flag(help: "Replace invalid UTF-8 in --prompts FILE by U+FFFD instead of stopping at it.")
     var lossy = false
 
-    @Option(help: "Tokens to generate per sample.")
+    @Option(parsing: .unconditional, help: "Tokens to generate per sample.")
     var maxNewTokens = 200
 
-    @Option(help: "Softmax temperature (below 1: more likely tokens; above 1: more varied).")
+    @Option(parsing: .unconditional, help: "Softmax temperature (below 1: more likely tokens; above 1: more varied).")
     var temperature: Float = 1
 
-    @Option(help: "Sample among the K most likely tokens only.")
+    @Option(parsing: .unconditional, help: "Sample among the K most likely tokens only.")
     var topK: Int?
 
-    @Option(help: "Sample among the most likely tokens holding probability P (nucleus sampling).")
+    @Option(parsing: .unconditional, help: "Sample among the most likely tokens holding probability P (nucleus sampling).")
     var topP: Float?
 
-    @Option(help: "Penalty on tokens already present (1: none; 1.1–1.3 discourages loops).")
+    @Option(parsing: .unconditional, help: "Penalty on tokens already present (1: none; 1.1–1.3 discourages loops).")
     var repetitionPenalty: Float = 1
 
     @Flag(help: "Always take the most likely token.")
     var greedy = false
 
-    @Option(help: "Beam search with N beams instead of sampling.")
+    @Option(parsing: .unconditional, help: "Beam search with N beams instead of sampling.")
     var beam: Int?
 
     @Option(help: "Seed of the sampling.")
     var seed: UInt64 = 0
 
-    @Option(help: "Samples per prompt.")
+    @Option(parsing: .unconditional, help: "Samples per prompt.")
     var numSamples = 1
 
     @Option(help: "Stop before this text (repeatable).")

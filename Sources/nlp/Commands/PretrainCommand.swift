@@ -30,46 +30,46 @@ struct PretrainCommand: ResumableTrainingCommand {
     @Option(help: "Train a tokenizer on the corpus: bpe, wordpiece or char (default: wordpiece for bert, bpe otherwise).")
     var trainTokenizer: TokenizerKind?
 
-    @Option(help: "Vocabulary size of a trained bpe or wordpiece tokenizer.")
+    @Option(parsing: .unconditional, help: "Vocabulary size of a trained bpe or wordpiece tokenizer.")
     var vocabSize = 8000
 
     @Flag(help: "Normalize a trained wordpiece or char tokenizer's input with NFKC (full-width digits and punctuation become ASCII; char also lowercases).")
     var nfkc = false
 
-    @Option(help: "Transformer layers (LSTM layers).")
+    @Option(parsing: .unconditional, help: "Transformer layers (LSTM layers).")
     var layers = 4
 
-    @Option(help: "Attention heads (bert, gpt).")
+    @Option(parsing: .unconditional, help: "Attention heads (bert, gpt).")
     var heads = 4
 
-    @Option(help: "Hidden width (the LSTM's embedding and hidden size).")
+    @Option(parsing: .unconditional, help: "Hidden width (the LSTM's embedding and hidden size).")
     var dim = 256
 
-    @Option(help: "Tokens per block.")
+    @Option(parsing: .unconditional, help: "Tokens per block.")
     var context = 128
 
-    @Option(help: "Blocks per step.")
+    @Option(parsing: .unconditional, help: "Blocks per step.")
     var batchSize = 32
 
-    @Option(help: "Optimizer steps.")
+    @Option(parsing: .unconditional, help: "Optimizer steps.")
     var steps = 2000
 
-    @Option(help: "Peak learning rate (default: 5e-4 for bert, 1e-3 for gpt, 2e-3 for lstm).")
+    @Option(parsing: .unconditional, help: "Peak learning rate (default: 5e-4 for bert, 1e-3 for gpt, 2e-3 for lstm).")
     var lr: Float?
 
-    @Option(help: "Warm-up steps (default: 5% of --steps, at most 1000).")
+    @Option(parsing: .unconditional, help: "Warm-up steps (default: 5% of --steps, at most 1000).")
     var warmup: Int?
 
-    @Option(help: "Dropout probability.")
+    @Option(parsing: .unconditional, help: "Dropout probability.")
     var dropout: Float = 0.1
 
     @Option(help: "Seed of the initialization, data order, masking and dropout.")
     var seed: UInt64 = 1
 
-    @Option(help: "Steps between checkpoints.")
+    @Option(parsing: .unconditional, help: "Steps between checkpoints.")
     var checkpointEvery = 100
 
-    @Option(help: "Steps between held-out evaluations.")
+    @Option(parsing: .unconditional, help: "Steps between held-out evaluations.")
     var evalEvery = 200
 
     @OptionGroup var training: TrainingRunOptions

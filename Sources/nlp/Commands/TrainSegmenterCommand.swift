@@ -18,19 +18,19 @@ struct TrainSegmenterCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output model folder.")
     var output: String
 
-    @Option(help: "Tagger: passes over the training text.")
+    @Option(parsing: .unconditional, help: "Tagger: passes over the training text.")
     var epochs = 10
 
-    @Option(help: "Tagger: log2 of the number of feature buckets.")
+    @Option(parsing: .unconditional, help: "Tagger: log2 of the number of feature buckets.")
     var hashBits = 22
 
-    @Option(help: "Tagger: blocks for the jackknifed dictionary features.")
+    @Option(parsing: .unconditional, help: "Tagger: blocks for the jackknifed dictionary features.")
     var folds = 10
 
-    @Option(help: "Tagger: 4 (B M E S) or 6 (B B2 B3 M E S) tags.")
+    @Option(parsing: .unconditional, help: "Tagger: 4 (B M E S) or 6 (B B2 B3 M E S) tags.")
     var tags = 6
 
-    @Option(help: "Tagger: leave out feature rows whose largest weight is below this (smaller model).")
+    @Option(parsing: .unconditional, help: "Tagger: leave out feature rows whose largest weight is below this (smaller model).")
     var prune: Float = 1
 
     @Option(help: "Tagger: seed of the shuffles.")

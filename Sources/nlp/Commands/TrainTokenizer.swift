@@ -18,16 +18,16 @@ struct TrainTokenizer: ParsableCommand {
     @Option(help: "bpe, wordpiece or char.")
     var model: Model
 
-    @Option(help: "The vocabulary size to reach (bpe, wordpiece; char: the most characters to keep).")
+    @Option(parsing: .unconditional, help: "The vocabulary size to reach (bpe, wordpiece; char: the most characters to keep).")
     var vocabSize: Int?
 
-    @Option(help: "Merges (bpe, wordpiece) and characters (char) need at least this many occurrences.")
+    @Option(parsing: .unconditional, help: "Merges (bpe, wordpiece) and characters (char) need at least this many occurrences.")
     var minFrequency: Int?
 
     @Option(help: "Special tokens, separated by commas (default depends on --model).")
     var specialTokens: String?
 
-    @Option(help: "wordpiece: the most characters in the initial alphabet.")
+    @Option(parsing: .unconditional, help: "wordpiece: the most characters in the initial alphabet.")
     var limitAlphabet: Int = 1000
 
     @Flag(help: "wordpiece: keep case (BERT cased).")

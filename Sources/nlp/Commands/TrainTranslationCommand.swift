@@ -32,61 +32,61 @@ struct TrainTranslationCommand: ResumableTrainingCommand {
     @Option(help: "Dev pairs for BLEU during training (default: --dev-size pairs split off PAIRS).")
     var dev: String?
 
-    @Option(help: "Pairs held out as DIR/test.tsv (0: none).")
+    @Option(parsing: .unconditional, help: "Pairs held out as DIR/test.tsv (0: none).")
     var testSize = 1000
 
-    @Option(help: "Pairs held out as DIR/dev.tsv when no --dev is given.")
+    @Option(parsing: .unconditional, help: "Pairs held out as DIR/dev.tsv when no --dev is given.")
     var devSize = 200
 
-    @Option(help: "Vocabulary size of the joint BPE tokenizer.")
+    @Option(parsing: .unconditional, help: "Vocabulary size of the joint BPE tokenizer.")
     var vocabSize = 8000
 
     @Option(help: "transformer, or lstm (also lstm-attention: bidirectional LSTM encoder, LSTM decoder with attention).")
     var arch: TranslationArchitecture = .transformer
 
-    @Option(help: "Encoder and decoder layers.")
+    @Option(parsing: .unconditional, help: "Encoder and decoder layers.")
     var layers = 3
 
-    @Option(help: "Attention heads.")
+    @Option(parsing: .unconditional, help: "Attention heads.")
     var heads = 4
 
-    @Option(help: "Model width.")
+    @Option(parsing: .unconditional, help: "Model width.")
     var dim = 256
 
-    @Option(help: "Feed-forward width (default: 4 × --dim).")
+    @Option(parsing: .unconditional, help: "Feed-forward width (default: 4 × --dim).")
     var ffn: Int?
 
-    @Option(help: "Tokens per sentence (longer ones are cut).")
+    @Option(parsing: .unconditional, help: "Tokens per sentence (longer ones are cut).")
     var maxLength = 128
 
-    @Option(help: "Padded tokens per batch.")
+    @Option(parsing: .unconditional, help: "Padded tokens per batch.")
     var batchTokens = 4096
 
-    @Option(help: "Optimizer steps.")
+    @Option(parsing: .unconditional, help: "Optimizer steps.")
     var steps = 4000
 
-    @Option(help: "Stop after this many minutes of training (dev evaluations included), evaluating as after the last step.")
+    @Option(parsing: .unconditional, help: "Stop after this many minutes of training (dev evaluations included), evaluating as after the last step.")
     var timeLimit: Double?
 
-    @Option(help: "Peak learning rate.")
+    @Option(parsing: .unconditional, help: "Peak learning rate.")
     var lr: Float = 1e-3
 
-    @Option(help: "Warm-up steps (then inverse-square-root decay).")
+    @Option(parsing: .unconditional, help: "Warm-up steps (then inverse-square-root decay).")
     var warmup = 400
 
-    @Option(help: "Label smoothing.")
+    @Option(parsing: .unconditional, help: "Label smoothing.")
     var labelSmoothing: Float = 0.1
 
-    @Option(help: "Dropout probability.")
+    @Option(parsing: .unconditional, help: "Dropout probability.")
     var dropout: Float = 0.1
 
     @Option(help: "Seed of the split, initialization, data order and dropout.")
     var seed: UInt64 = 1
 
-    @Option(help: "Steps between checkpoints.")
+    @Option(parsing: .unconditional, help: "Steps between checkpoints.")
     var checkpointEvery = 200
 
-    @Option(help: "Steps between dev evaluations.")
+    @Option(parsing: .unconditional, help: "Steps between dev evaluations.")
     var evalEvery = 500
 
     @OptionGroup var training: TrainingRunOptions

@@ -13,16 +13,16 @@ struct TranslateCommand: ParsableCommand {
     @Option(help: "Translation model folder.")
     var model: String
 
-    @Option(help: "Beam size (1: greedy).")
+    @Option(parsing: .unconditional, help: "Beam size (1: greedy).")
     var beam = 4
 
-    @Option(help: "Length penalty α: a hypothesis scores log P / length^α.")
+    @Option(parsing: .unconditional, help: "Length penalty α: a hypothesis scores log P / length^α.")
     var lengthPenalty: Double = 1
 
-    @Option(help: "Most tokens per translation (default: 2 × the source's + 10).")
+    @Option(parsing: .unconditional, help: "Most tokens per translation (default: 2 × the source's + 10).")
     var maxLength: Int?
 
-    @Option(help: "Sentences decoded together.")
+    @Option(parsing: .unconditional, help: "Sentences decoded together.")
     var batchSize = 32
 
     @Flag(help: "Replace invalid UTF-8 by U+FFFD instead of stopping at it.")
