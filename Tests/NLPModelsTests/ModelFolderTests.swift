@@ -126,7 +126,9 @@ final class ModelFolderTests: XCTestCase {
     }
 
     func testErrorsNameTheFileAndTheFirstMismatch() throws {
-        XCTAssertThrowsError(try ModelFolder.load(folder)) { XCTAssertEqual($0 as? ModelError, .missingFile(folder)) }
+        XCTAssertThrowsError(try ModelFolder.load(folder)) {
+            XCTAssertEqual("\($0)", "\(folder!): no such folder (a model is a folder with config.json and model.safetensors)")
+        }
         let model = BertModel(bertConfig, generator: RandomGenerator(seed: 8))
         try model.save(to: folder)
         let weights = folder + "/model.safetensors", configFile = folder + "/config.json"
