@@ -40,6 +40,7 @@ import argparse
 import json
 import math
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -273,6 +274,7 @@ def run(label, command):
         return None
     progress(f"{label} … (at most {limit:.0f} s)")
     begin = time.perf_counter()
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
     try:
         done = subprocess.run(command, stdout=subprocess.PIPE, text=True, timeout=limit)
     except subprocess.TimeoutExpired:
@@ -282,7 +284,12 @@ def run(label, command):
         progress(f"{label}: failed (exit {done.returncode})")
         return None
     progress(f"{label}: done in {time.perf_counter() - begin:.0f} s")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    # The process's CPU time (all threads, start-up and final evaluation included): when the wall
+    # times move with the host's load and this does not, the host was slow, not the code.
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result["process_cpu_seconds"] = after.ru_utime + after.ru_stime - used.ru_utime - used.ru_stime
+    return result
 
 
 def run_peer(task, threads=None):
@@ -350,6 +357,8 @@ if "gpt-train" in tasks:
     steps = f"{args.steps:,} steps"
     row(f"GPT nanoGPT-CPU, {steps} + nanoGPT's evals: wall time", "s", field(ours, "seconds"), field(peer, "seconds"), before, False)
     row("  same: the steps alone", "s", field(ours, "train_seconds"), field(peer, "train_seconds"), before, False)
+    row("  same: process CPU time (both threads; start-up and final evaluation included)", "s",
+        field(ours, "process_cpu_seconds"), field(peer, "process_cpu_seconds"), before, False)
     row("  same: training tokens/s (steps alone)", "tokens/s", field(ours, "tokens_per_s"), field(peer, "tokens_per_s"), before)
     row("  same: val loss, all 1,742 windows", "nats", field(ours, "val_loss"), field(peer, "val_loss"), before, False)
     row("  same: val loss, nanoGPT's 20-batch estimate, the same 240 windows both sides", "nats",
@@ -367,6 +376,8 @@ if "lstm-train" in tasks:
     peer = run_peer("lstm-train")
     ours = run_ours("train-lstm", args.threads, "--data", text_file, "--steps", str(args.lstm_steps), "--out", lstm_folder, "--seed", str(args.seed))
     row(f"LSTM 2x256, {args.lstm_steps:,} steps: wall time", "s", field(ours, "seconds"), field(peer, "seconds"), before, False)
+    row("  same: process CPU time (both threads; start-up and final evaluation included)", "s",
+        field(ours, "process_cpu_seconds"), field(peer, "process_cpu_seconds"), before, False)
     row("  same: val loss, all 1,742 windows", "nats", field(ours, "val_loss"), field(peer, "val_loss"), before, False)
 if "sample" in tasks:
     trained = os.path.exists(os.path.join(gpt_folder, "config.json"))
