@@ -16,12 +16,13 @@ public enum ModelFolder {
 
     /// config.json of `folder`.
     public static func readConfig(_ folder: String) throws -> ConfigJSON {
+        let what = "(a model is a folder with config.json and model.safetensors)"
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else {
-            throw ModelError.unreadable(file: folder, reason: "no such folder (a model is a folder with config.json and model.safetensors)")
+            throw ModelError.unreadable(file: folder, reason: "no such folder \(what)")
         }
         guard isDirectory.boolValue else {
-            throw ModelError.unreadable(file: folder, reason: "not a folder (a model is a folder with config.json and model.safetensors)")
+            throw ModelError.unreadable(file: folder, reason: "not a folder \(what)")
         }
         return try ConfigJSON(contentsOf: path(folder, configFile))
     }

@@ -248,15 +248,11 @@ extension Tensor {
     static func accumulateOverBlocks(_ masking: AttentionMasking, queries tq: Int, keys tk: Int, d: Int, beta: Float,
                                      _ out: UnsafeMutablePointer<Float>, _ stride: Int,
                                      _ product: (Int, Int, Int, Float, UnsafeMutablePointer<Float>) -> Void) {
-        var widest = -1
+        var isWidest = true
         masking.forEachQueryBlock(queries: tq, keys: tk, lastFirst: true) { first, rows, keys in
-            if widest < 0 {
-                widest = keys
-                if beta == 0 { for row in keys..<tk { (out + row * stride).update(repeating: 0, count: d) } }
-                product(first, rows, keys, beta, out)
-            } else {
-                product(first, rows, keys, 1, out)
-            }
+            if isWidest && beta == 0 { for row in keys..<tk { (out + row * stride).update(repeating: 0, count: d) } }
+            product(first, rows, keys, isWidest ? beta : 1, out)
+            isWidest = false
         }
     }
 
