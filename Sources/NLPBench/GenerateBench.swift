@@ -48,9 +48,12 @@ struct ShakespeareText {
         let cut = Int(0.9 * Double(ids.count))
         train = Array(ids[..<cut])
         validation = Array(ids[cut...])
-        let model = try WordLevel(vocabulary: alphabet.enumerated().map { (String($1), $0) } + [("[UNK]", alphabet.count)])
+        // The 65 characters and nothing else, so the saved folder's tokenizer fits the models' 65 rows
+        // (nanoGPT's vocabulary; an [UNK] would be a 66th id). The text has no other character;
+        // a prompt's unknown one reads as a newline.
+        let model = try WordLevel(vocabulary: alphabet.enumerated().map { (String($1), $0) }, unknownToken: "\n")
         tokenizer = Tokenizer(model: model, preTokenizer: try SplitPreTokenizer(pattern: .regex(".|\n"), behavior: .isolated),
-                              decoder: FuseDecoder(), addedTokens: [AddedToken("[UNK]", special: true)])
+                              decoder: FuseDecoder())
     }
 }
 
@@ -82,7 +85,7 @@ struct NanoGPTSchedule: LearningRateSchedule {
 func trainShakespeare(_ options: BenchOptions, recurrent: Bool) throws {
     let text = try ShakespeareText(options)
     let steps = options.int("steps") ?? 2000, length = 64
-    let vocabulary = text.tokenizer.idCount - 1   // [UNK] is never seen: the models have the 65 characters
+    let vocabulary = text.tokenizer.idCount   // the 65 characters
     let generator = RandomGenerator(seed: UInt64(options.int("seed") ?? 1337))
     let model: PretrainedModel
     let batch: Int
@@ -236,7 +239,7 @@ func samplingGenerator(_ options: BenchOptions, wrap: (IncrementalDecoder) -> In
     let folder = options.string("model") ?? "untrained"
     if folder == "untrained" {
         let text = try ShakespeareText(options)
-        let model = GPTLanguageModel(.nanoGPTCharacters(vocabSize: text.tokenizer.idCount - 1), generator: RandomGenerator(seed: 1))
+        let model = GPTLanguageModel(.nanoGPTCharacters(vocabSize: text.tokenizer.idCount), generator: RandomGenerator(seed: 1))
         model.eval()
         return TextGenerator(decoder: wrap(gptDecoder(model, options)), tokenizer: text.tokenizer)
     }

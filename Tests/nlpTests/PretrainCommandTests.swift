@@ -84,6 +84,35 @@ final class PretrainCommandTests: XCTestCase {
                        FileManager.default.contents(atPath: killed + "/model.safetensors"))
     }
 
+    /// --from continues a saved language model on new text (its tokenizer, shape and weights):
+    /// the held-out loss goes on falling from where the first run left it.
+    func testFromContinuesASavedModel() throws {
+        let corpus = try writeCorpus()
+        let base = dir.appendingPathComponent("base").path
+        var result = try NLPCommand.run(["pretrain", "--arch", "bert", "--train-tokenizer", "char", corpus, "-o", base,
+                                         "--steps", "30", "--eval-every", "30", "--lr", "2e-3"] + Self.tiny)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        func valLoss(_ folder: String) throws -> Double {
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/metrics.json"))) as! [String: Any]
+            return try XCTUnwrap(json["val_loss"] as? Double)
+        }
+        let continued = dir.appendingPathComponent("continued").path
+        result = try NLPCommand.run(["pretrain", "--from", base, corpus, "-o", continued, "--context", "32", "--batch-size", "8",
+                                     "--steps", "30", "--eval-every", "30", "--lr", "2e-3", "--threads", "1"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("continuing the bert language model of \(base)"), result.stderr)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: base + "/tokenizer.json")),
+                       try Data(contentsOf: URL(fileURLWithPath: continued + "/tokenizer.json")), "the base's tokenizer is kept")
+        XCTAssertLessThan(try valLoss(continued), try valLoss(base) - 0.05, "training went on from the base's weights")
+
+        result = try NLPCommand.run(["pretrain", "--from", base, corpus, "-o", dir.appendingPathComponent("long").path,
+                                     "--context", "64", "--threads", "1"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.stderr, "nlp: error: --context 64 is longer than the 32 positions of \(base)\n")
+        result = try NLPCommand.run(["pretrain", "--from", base, "--train-tokenizer", "char", corpus, "-o", continued + "2"])
+        XCTAssertEqual(result.status, 2, "--from with a tokenizer option is a usage error")
+    }
+
     func testBadInputIsOneLineAndExit1() throws {
         let empty = dir.appendingPathComponent("empty.txt").path
         try Data().write(to: URL(fileURLWithPath: empty))

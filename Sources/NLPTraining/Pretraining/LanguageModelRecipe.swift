@@ -101,6 +101,41 @@ public enum LanguageModelRecipe {
         return Int32(id)
     }
 
+    /// The language model saved in `folder` (a BERT masked LM, a GPT or a recurrent LM), to train
+    /// further on new text: domain- or task-adaptive pre-training. `tokenizer` is the folder's own.
+    /// Returns the network, its architecture and the most positions a block may have.
+    public static func loadNetwork(folder: String, tokenizer: Tokenizer, seed: UInt64) throws
+        -> (network: LanguageModelNetwork, architecture: LanguageModelArchitecture, maxContext: Int) {
+        let loaded = try ModelFolder.load(folder)
+        let ids = tokenizer.specialTokenIDs
+        let vocabulary = tokenizer.idCount
+        func checkVocabulary(_ size: Int) throws { try ModelFolder.checkTokenizer(tokenizer, fitsVocabulary: size, in: folder) }
+        switch loaded {
+        case .maskedLanguageModel, .bert:
+            // A base BERT (no masked-LM head) is read again as a masked LM with a new head.
+            let model: BertForMaskedLM
+            if case .maskedLanguageModel(let saved) = loaded { model = saved } else {
+                model = try BertForMaskedLM.load(folder: folder, generator: RandomGenerator(seed: seed))
+            }
+            try checkVocabulary(model.config.vocabSize)
+            guard let mask = ids.mask, let cls = ids.classifier, let sep = ids.separator else {
+                throw TrainingError.notEnoughData("\(folder)'s tokenizer lacks [MASK], [CLS] or [SEP], which masked-LM training needs")
+            }
+            let special = Set(tokenizer.addedTokens.filter(\.token.special).map { Int32($0.id) })
+            let masking = MaskedLanguageModeling(maskId: Int32(mask), vocabularySize: vocabulary, special: special)
+            return (.masked(model, masking, classifierId: Int32(cls), separatorId: Int32(sep)), .bert, model.config.maxPositions)
+        case .gpt(let model):
+            try checkVocabulary(model.config.vocabSize)
+            return (.gpt(model), .gpt, model.config.maxPositions)
+        case .recurrent(let model):
+            try checkVocabulary(model.config.vocabSize)
+            return (.recurrent(model), .lstm, Int.max)
+        default:
+            throw ModelError.unsupported(file: ModelFolder.path(folder, ModelFolder.configFile),
+                                         what: "model for continued pre-training (it needs a BERT, a GPT or an LSTM/GRU language model)")
+        }
+    }
+
     /// A new, randomly initialized network for `tokenizer`'s vocabulary.
     public static func makeNetwork(_ architecture: LanguageModelArchitecture, shape: LanguageModelShape, tokenizer: Tokenizer,
                                    seed: UInt64) throws -> LanguageModelNetwork {

@@ -24,6 +24,9 @@ struct PretrainCommand: ResumableTrainingCommand {
     @Option(help: "bert (masked-LM), gpt or lstm (next-token).")
     var arch: LanguageModelArchitecture = .bert
 
+    @Option(help: ArgumentHelp("Continue training the language model in this folder (its tokenizer, shape and weights) on CORPUS: domain- or task-adaptive pre-training. --arch, --layers, --heads, --dim and --dropout are then the folder's.", valueName: "DIR"))
+    var from: String?
+
     @Option(help: "Use this tokenizer.json instead of training one.")
     var tokenizer: String?
 
@@ -85,6 +88,9 @@ struct PretrainCommand: ResumableTrainingCommand {
     func validate() throws {
         if !resume && corpus.isEmpty { throw ValidationError("give at least one CORPUS file") }
         if tokenizer != nil && trainTokenizer != nil { throw ValidationError("give --tokenizer or --train-tokenizer, not both") }
+        if from != nil && (tokenizer != nil || trainTokenizer != nil) {
+            throw ValidationError("--from uses its folder's tokenizer: leave out --tokenizer and --train-tokenizer")
+        }
         try requireRanges([("--layers", layers, 1...64), ("--heads", heads, 1...64), ("--dim", dim, 8...8192),
                            ("--context", context, 4...8192), ("--batch-size", batchSize, 1...4096),
                            ("--steps", steps, 1...10_000_000), ("--vocab-size", vocabSize, 16...1_000_000),
@@ -111,6 +117,9 @@ struct PretrainCommand: ResumableTrainingCommand {
         let tokens: Tokenizer
         if resuming {
             tokens = try Tokenizer(contentsOfFile: tokenizerPath)
+        } else if let from {
+            tokens = try Tokenizer(contentsOfFile: ModelFolder.path(from, ModelFolder.tokenizerFile))
+            try tokens.save(toFile: tokenizerPath)
         } else if let tokenizer {
             tokens = try Tokenizer(contentsOfFile: tokenizer)
             try tokens.save(toFile: tokenizerPath)
@@ -123,11 +132,23 @@ struct PretrainCommand: ResumableTrainingCommand {
             try tokens.save(toFile: tokenizerPath)
         }
 
+        // The network: the --from folder's, or a new one of the shape options' size.
+        let network: LanguageModelNetwork, arch: LanguageModelArchitecture
+        if let from {
+            let loaded = try LanguageModelRecipe.loadNetwork(folder: from, tokenizer: tokens, seed: seed)
+            guard context <= loaded.maxContext else {
+                throw CLIError("--context \(context) is longer than the \(loaded.maxContext) positions of \(from)")
+            }
+            (network, arch) = (loaded.network, loaded.architecture)
+            log.say("continuing the \(arch.rawValue) language model of \(from)")
+        } else {
+            let shape = LanguageModelShape(layers: layers, heads: heads, dimension: dim, context: context, dropout: dropout)
+            arch = self.arch
+            network = try LanguageModelRecipe.makeNetwork(arch, shape: shape, tokenizer: tokens, seed: seed)
+        }
         let separator = try LanguageModelRecipe.separator(of: tokens, for: arch)
         let started = monotonicSeconds()
         let text = try TokenCorpus(files: corpus, tokenizer: tokens, separator: separator, lossy: lossy)
-        let shape = LanguageModelShape(layers: layers, heads: heads, dimension: dim, context: context, dropout: dropout)
-        let network = try LanguageModelRecipe.makeNetwork(arch, shape: shape, tokenizer: tokens, seed: seed)
         let task = try LanguageModelTask(network: network, corpus: text, context: context, batchSize: batchSize, seed: seed)
         log.say("corpus: \(groupedThousands(text.documents)) lines, \(groupedThousands(text.tokens.count)) tokens "
                 + "(\(formatFixed(monotonicSeconds() - started, digits: 1)) s); \(groupedThousands(task.blocks.train.count)) "
@@ -136,7 +157,8 @@ struct PretrainCommand: ResumableTrainingCommand {
         let epochs = Double(steps * batchSize) / Double(max(1, task.blocks.train.count))
         let peak = lr ?? [.bert: 5e-4, .gpt: 1e-3, .lstm: 2e-3][arch]!
         let warmupSteps = warmup ?? min(1000, steps / 20)
-        log.say("model: \(arch.rawValue), \(layers) layers × \(dim), \(arch == .lstm ? "" : "\(heads) heads, ")context \(context), "
+        let size = from.map { "from \($0)" } ?? "\(layers) layers × \(dim)\(arch == .lstm ? "" : ", \(heads) heads")"
+        log.say("model: \(arch.rawValue), \(size), context \(context), "
                 + "vocabulary \(tokens.idCount): \(formatParameters(model.parameterCount)) parameters; "
                 + "\(steps) steps of \(batchSize) blocks (\(formatFixed(epochs, digits: 2)) epochs), lr \(peak), "
                 + "warm-up \(warmupSteps), cosine decay")
