@@ -64,17 +64,25 @@ public final class TextGenerator {
     }
 
     /// The prompt's ids (no special tokens added). An empty prompt, or one whose every token is
-    /// the unknown token, is an error.
+    /// the unknown token standing for other text, is an error.
     public func encode(prompt: String) throws -> EncodedPrompt {
         let encoding = tokenizer.encode(prompt, addSpecialTokens: false)
         guard !encoding.ids.isEmpty else { throw GenerationError.emptyPrompt }
         var unknown: [Unicode.Scalar] = []
         if let unk = tokenizer.specialTokenIDs.unknown {
+            // The unknown token may be a real character of the vocabulary (a char model's "\n"):
+            // a span holding exactly that text is known.
+            let unknownText = tokenizer.token(forID: unk).map { Array($0.unicodeScalars) }
             let scalars = Array(prompt.unicodeScalars)
-            for (id, span) in zip(encoding.ids, encoding.offsets) where id == unk && span.end <= scalars.count {
+            var allUnknown = true
+            for (id, span) in zip(encoding.ids, encoding.offsets) {
+                guard id == unk, span.end <= scalars.count, Array(scalars[span.start..<span.end]) != unknownText else {
+                    allUnknown = false
+                    continue
+                }
                 unknown.append(contentsOf: scalars[span.start..<span.end])
             }
-            if encoding.ids.allSatisfy({ $0 == unk }) { throw GenerationError.unknownCharacters(unknown) }
+            if allUnknown { throw GenerationError.unknownCharacters(unknown) }
         }
         let vocabulary = decoder.vocabularySize
         if let outside = encoding.ids.first(where: { $0 >= vocabulary }) {

@@ -117,6 +117,13 @@ final class TextGeneratorTests: XCTestCase {
         let partly = try g.encode(prompt: "a☃b")
         XCTAssertEqual(partly.ids.count, 3)
         XCTAssertEqual(partly.unknownCharacters, ["☃"])
+        // An unknown token that is itself a character of the vocabulary (no [UNK] row): that character is known.
+        let newlineUnknown = Tokenizer(model: try WordLevel(vocabulary: Self.alphabet.enumerated().map { ($1, $0) }, unknownToken: "\n"),
+                                       preTokenizer: try SplitPreTokenizer(pattern: .regex(".|\n"), behavior: .isolated), decoder: FuseDecoder())
+        let charModel = TextGenerator(decoder: GPTDecoder(gpt()), tokenizer: newlineUnknown)
+        XCTAssertEqual(try charModel.encode(prompt: "\n").ids, [0])
+        XCTAssertEqual(try charModel.encode(prompt: "\n☃").unknownCharacters, ["☃"])
+        XCTAssertThrowsError(try charModel.encode(prompt: "☃")) { XCTAssertEqual($0 as? GenerationError, .unknownCharacters(["☃"])) }
         XCTAssertThrowsError(try LanguageModelDecoders.decoder(for: .bert(BertModel(BertConfig(vocabSize: 10, hiddenSize: 8, layers: 1,
                                                                                                  heads: 2, intermediateSize: 16))))) {
             XCTAssertTrue("\($0)".contains("not a language model"), "\($0)")
