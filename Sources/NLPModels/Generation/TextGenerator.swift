@@ -72,15 +72,12 @@ public final class TextGenerator {
         if let unk = tokenizer.specialTokenIDs.unknown {
             // The unknown token may be a real character of the vocabulary (a char model's "\n"):
             // a span holding exactly that text is known.
-            let unknownText = tokenizer.token(forID: unk).map { Array($0.unicodeScalars) }
+            let unknownText = Array(tokenizer.token(forID: unk)?.unicodeScalars ?? "".unicodeScalars)
             let scalars = Array(prompt.unicodeScalars)
             var allUnknown = true
             for (id, span) in zip(encoding.ids, encoding.offsets) {
-                guard id == unk, span.end <= scalars.count, Array(scalars[span.start..<span.end]) != unknownText else {
-                    allUnknown = false
-                    continue
-                }
-                unknown.append(contentsOf: scalars[span.start..<span.end])
+                let text = span.end <= scalars.count ? scalars[span.start..<span.end] : []
+                if id == unk && !text.elementsEqual(unknownText) { unknown.append(contentsOf: text) } else { allUnknown = false }
             }
             if allUnknown { throw GenerationError.unknownCharacters(unknown) }
         }
