@@ -111,6 +111,10 @@ final class PretrainCommandTests: XCTestCase {
         XCTAssertEqual(result.stderr, "nlp: error: --context 64 is longer than the 32 positions of \(base)\n")
         result = try NLPCommand.run(["pretrain", "--from", base, "--train-tokenizer", "char", corpus, "-o", continued + "2"])
         XCTAssertEqual(result.status, 2, "--from with a tokenizer option is a usage error")
+        let missing = dir.appendingPathComponent("no-such-model").path
+        result = try NLPCommand.run(["pretrain", "--from", missing, corpus, "-o", continued + "3"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.hasPrefix("nlp: error: \(missing): no such folder"), result.stderr)
     }
 
     func testBadInputIsOneLineAndExit1() throws {

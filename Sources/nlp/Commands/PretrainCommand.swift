@@ -118,6 +118,7 @@ struct PretrainCommand: ResumableTrainingCommand {
         if resuming {
             tokens = try Tokenizer(contentsOfFile: tokenizerPath)
         } else if let from {
+            _ = try ModelFolder.readConfig(from)  // a missing folder is named as such, not by its tokenizer.json
             tokens = try Tokenizer(contentsOfFile: ModelFolder.path(from, ModelFolder.tokenizerFile))
             try tokens.save(toFile: tokenizerPath)
         } else if let tokenizer {
